@@ -1,0 +1,13 @@
+# Shortcuts for dev.py, which does all set-up itself (venv, pip install, Graphviz).
+PYTHON ?= python3
+
+.PHONY: demo test clean
+
+demo:
+	$(PYTHON) dev.py demo
+
+test:
+	$(PYTHON) dev.py test
+
+clean:
+	rm -rf .venv out .hypothesis build *.egg-info

@@ -1,0 +1,51 @@
+"""autograd: a see-through scalar autograd engine (the engine of blamegrad).
+
+A :class:`Value` records every op into a graph; ``backward()`` walks it in reverse topological
+order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`autograd.ops`.
+
+>>> from autograd import Value
+>>> a = Value(-4.0)
+>>> b = Value(2.0)
+>>> c = a * b + b ** 3
+>>> c.backward()
+>>> c.data, a.grad, b.grad
+(0.0, 2.0, 8.0)
+"""
+
+from __future__ import annotations
+
+from .anomaly import detect_anomaly
+from .backward import grad
+from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
+from .gradcheck import GradcheckError, gradcheck
+from .graph import topological_order
+from .modes import current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from .ops import OPS, Op
+from .value import Value
+
+__all__ = [
+    "OPS",
+    "GradcheckError",
+    "Op",
+    "Value",
+    "current_scope",
+    "detect_anomaly",
+    "dot",
+    "enable_grad",
+    "exp",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "log",
+    "mean",
+    "no_grad",
+    "relu",
+    "scope",
+    "sigmoid",
+    "sqrt",
+    "sum",
+    "tanh",
+    "topological_order",
+]
+
+__version__ = "0.1.0"

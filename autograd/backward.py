@@ -1,0 +1,122 @@
+"""Reverse-mode differentiation: ``backward``, ``grad`` and ``zero_grad``.
+
+Both passes walk :func:`~autograd.graph.topological_order` from the output back to the inputs
+and apply the chain rule edge by edge: ``parent.grad += local * node.grad``. The locals were
+stored on each node when it was made, so backward does no maths of its own.
+
+``backward`` writes ``.grad`` (leaves accumulate, interior nodes are reset first).
+``grad`` returns gradients without touching ``.grad``; with ``create_graph=True`` it recomputes
+the locals as ``Value``s, so the gradients are themselves differentiable.
+
+>>> from autograd import Value, grad
+>>> x = Value(2.0)
+>>> y = x ** 3
+>>> dy = grad(y, [x], create_graph=True)[0]
+>>> dy.data, grad(dy, [x])[0]
+(12.0, 12.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import anomaly
+from .functions import sum as vsum
+from .graph import topological_order
+from .modes import enable_grad, state
+from .value import Value, to_float
+
+
+def backward(root: Value, seed: float = 1.0) -> None:
+    """Set ``.grad`` on every node below ``root`` to d(root)/d(node) (times ``seed``).
+
+    Interior grads are reset to 0 first; leaf grads accumulate across calls.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward: expected a Value, got {type(root).__name__} ({root!r})")
+    seed = to_float(seed, "backward: seed")
+    order = topological_order(root)
+    for node in order:
+        if node._edges:
+            node.grad = 0.0
+    root.grad += seed
+    check = state.anomaly
+    if check:
+        anomaly.check_seed(root, seed)
+    for node in reversed(order):
+        edges = node._edges
+        if not edges:
+            continue
+        g = node.grad
+        it = iter(edges)
+        for parent, local in zip(it, it):
+            parent.grad += local * g
+        if check:
+            anomaly.check_backward(node)
+
+
+def zero_grad(root: Value) -> None:
+    """Set the grad of ``root`` and of every node below it to 0.0."""
+    for node in topological_order(root):
+        node.grad = 0.0
+
+
+def grad(
+    output: Value, inputs: Value | Sequence[Value], create_graph: bool = False, seed: float = 1.0
+) -> list:
+    """d(output)/d(input) for each input, as a list, leaving every ``.grad`` untouched.
+
+    Inputs the output does not depend on get 0.0. With ``create_graph=True`` the gradients are
+    ``Value``s in a new graph (differentiate them again for second derivatives); otherwise floats.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad: output must be a Value, got {type(output).__name__} ({output!r})")
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    inputs = list(inputs)
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__} ({x!r})")
+    seed = to_float(seed, "grad: seed")
+    if create_graph:
+        with enable_grad():
+            return _grad_graph(output, inputs, seed)
+    return _grad_floats(output, inputs, seed)
+
+
+def _grad_floats(output: Value, inputs: list[Value], seed: float) -> list[float]:
+    acc: dict[int, float] = {id(output): seed}
+    check = state.anomaly
+    for node in reversed(topological_order(output)):
+        g = acc.get(id(node), 0.0)
+        edges = node._edges
+        for i in range(0, len(edges), 2):
+            parent, local = edges[i], edges[i + 1]
+            contribution = local * g
+            if check:
+                anomaly.check_contribution(node, i // 2, local, g, contribution)
+            key = id(parent)
+            acc[key] = acc.get(key, 0.0) + contribution
+    return [acc.get(id(x), 0.0) for x in inputs]
+
+
+def _grad_graph(output: Value, inputs: list[Value], seed: float) -> list[Value]:
+    # Contributions to each node are collected and summed by one n-ary node when the node is
+    # reached; every consumer of a node comes before it in reverse topological order.
+    pending: dict[int, list] = {id(output): [Value(seed)]}
+    done: dict[int, Value] = {}
+    for node in reversed(topological_order(output)):
+        parts = pending.pop(id(node), None)
+        if parts is None:
+            continue
+        g = parts[0] if len(parts) == 1 else vsum(parts)
+        done[id(node)] = g
+        fn = node._fn
+        if fn is None:
+            continue
+        parents = node._edges[0::2]
+        locals_ = fn.local(node, *parents, *fn.params)
+        for parent, local in zip(parents, locals_):
+            contribution = g if (isinstance(local, float) and local == 1.0) else local * g
+            pending.setdefault(id(parent), []).append(contribution)
+    return [done[id(x)] if id(x) in done else Value(0.0) for x in inputs]

@@ -1,0 +1,86 @@
+"""Function forms of the ops, and the n-ary ``sum`` and ``dot`` that keep big graphs shallow.
+
+``sum(values)`` is ONE node with an edge to every term, so a loss over 10,000 examples is one
+level deep and its backward is one loop. Python's builtin ``sum`` still works on Values (it
+builds a chain of additions, as micrograd does).
+
+>>> from autograd import Value
+>>> import autograd
+>>> xs = [Value(float(i)) for i in range(4)]
+>>> s = autograd.sum(xs)
+>>> s.data, len(s.parents)
+(6.0, 4)
+>>> autograd.dot([Value(2.0), Value(3.0)], [1.0, -1.0], bias=0.5).data
+-0.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from . import ops
+from .value import Operand, Value, apply
+
+
+def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the name users expect
+    """One node adding all ``values`` (d/dx_i = 1). An empty sum is a leaf ``Value(0.0)``."""
+    if isinstance(values, Value):
+        raise TypeError("sum: expected an iterable of Values or numbers, got a single Value")
+    terms = list(values)
+    if not terms:
+        return Value(0.0)
+    return apply(ops.SUM, *terms)
+
+
+def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
+    """One node computing ``sum(w_i * x_i) + bias`` (a neuron's weighted sum, one level deep)."""
+    weights, inputs = list(weights), list(inputs)
+    if len(weights) != len(inputs):
+        raise ValueError(f"dot: got {len(weights)} weights but {len(inputs)} inputs")
+    interleaved: list[Operand] = [None] * (2 * len(weights))  # type: ignore[list-item]
+    interleaved[0::2] = weights
+    interleaved[1::2] = inputs
+    if bias is not None:
+        interleaved.append(bias)
+    if not interleaved:
+        return Value(0.0)
+    return apply(ops.DOT, *interleaved)
+
+
+def mean(values: Iterable[Operand]) -> Value:
+    """The average of ``values``: one sum node divided by their count."""
+    terms = list(values)
+    if not terms:
+        raise ValueError("mean: got no values")
+    return sum(terms) / len(terms)
+
+
+def exp(x: Operand) -> Value:
+    """e ** x."""
+    return apply(ops.EXP, x)
+
+
+def log(x: Operand) -> Value:
+    """Natural logarithm of x (> 0)."""
+    return apply(ops.LOG, x)
+
+
+def sqrt(x: Operand) -> Value:
+    """Square root of x (>= 0)."""
+    return apply(ops.SQRT, x)
+
+
+def tanh(x: Operand) -> Value:
+    """Hyperbolic tangent of x."""
+    return apply(ops.TANH, x)
+
+
+def sigmoid(x: Operand) -> Value:
+    """1 / (1 + e ** -x)."""
+    return apply(ops.SIGMOID, x)
+
+
+def relu(x: Operand) -> Value:
+    """max(0, x)."""
+    return apply(ops.RELU, x)
+

@@ -1,0 +1,272 @@
+"""The op table: every differentiable operation, its maths in one stanza.
+
+Each op is an :class:`Op` record: its name, its arity, ``forward`` on plain floats, ``local``
+giving the local derivatives d(out)/d(input_i) from the output and the inputs, and the domain
+where it is smooth (used by the property tests and by :mod:`autograd.testing`).
+
+``local(out, *inputs, *params)`` is written with ordinary arithmetic, so the same rule runs on
+floats (an ordinary backward pass stores the results on the node) and on ``Value``s
+(``grad(..., create_graph=True)`` builds a differentiable graph of the derivative). A local that
+is piecewise constant (relu, abs) is returned as a plain float either way.
+
+The engine, not the op, applies the chain rule: ``input.grad += local * out.grad``.
+
+Adding an op is one stanza here plus a one-line ``Value`` method; the tests pick it up from
+:data:`OPS`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Callable
+
+Interval = tuple[float, float]
+"""An open interval ``(lo, hi)`` of smooth inputs."""
+
+INF = math.inf
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One differentiable operation: forward on floats and its local derivatives, side by side."""
+
+    name: str
+    """Short name used in errors, drawings and the stepper (``"mul"``)."""
+    symbol: str
+    """How a drawing shows the op (``"*"``, ``"tanh"``)."""
+    arity: int | None
+    """Number of inputs; ``None`` for n-ary ops (sum, dot)."""
+    forward: Callable[..., float]
+    """``forward(*inputs, *params) -> float``; raises the op's domain errors."""
+    local: Callable[..., tuple[Any, ...]]
+    """``local(out, *inputs, *params) -> (d out/d input_0, ...)``, over floats or Values."""
+    derivative: tuple[str, ...]
+    """The local derivatives as formulas (``x``, ``y``: inputs; ``out``: the result; ``k``: param)."""
+    domain: tuple[tuple[Interval, ...], ...]
+    """Per input, the intervals where the op is smooth (tests draw inputs from these)."""
+    params: tuple[float, ...] = ()
+    """Constants bound into the op (the exponent of ``x ** k``)."""
+    param_cases: tuple[float, ...] = field(default=(), repr=False)
+    """Parameters the tests try, for ops that take one."""
+
+    def bind(self, *params: float) -> Op:
+        """This op with its constants filled in (``POW.bind(3.0)`` is ``x ** 3``)."""
+        return _bind(self, params)
+
+    @property
+    def label(self) -> str:
+        """The symbol with bound constants, as drawn: ``**3`` or ``tanh``."""
+        if not self.params:
+            return self.symbol
+        return self.symbol + ",".join(_short(p) for p in self.params)
+
+    def __repr__(self) -> str:
+        return f"Op({self.label})"
+
+
+@lru_cache(maxsize=1024)
+def _bind(op: Op, params: tuple[float, ...]) -> Op:
+    return replace(op, params=params)
+
+
+def _short(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers that work on floats and on Values alike (a Value defines __float__ and the methods).
+
+
+def _log(x: Any) -> Any:
+    return math.log(x) if isinstance(x, float) else x.log()
+
+
+def _pow(x: Any, k: Any) -> Any:
+    """``x ** k`` that gives +-inf where a float power overflows or divides by zero."""
+    if not isinstance(x, float) or not isinstance(k, float):
+        return x**k
+    try:
+        return x**k
+    except (OverflowError, ZeroDivisionError):
+        odd = k.is_integer() and int(k) % 2 == 1
+        return -INF if (x < 0 and odd) else INF
+
+
+def _sign(x: Any) -> float:
+    x = float(x)
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def _fmt(x: float) -> str:
+    return repr(float(x))
+
+
+# Smooth input intervals shared by several ops.
+ANY: tuple[Interval, ...] = ((-4.0, 4.0),)
+NONZERO: tuple[Interval, ...] = ((-4.0, -0.25), (0.25, 4.0))
+POSITIVE: tuple[Interval, ...] = ((0.25, 4.0),)
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic
+
+# out = x + y;  d/dx = 1, d/dy = 1
+ADD = Op("add", "+", 2, lambda x, y: x + y, lambda out, x, y: (1.0, 1.0), ("1", "1"), (ANY, ANY))
+
+# out = x - y;  d/dx = 1, d/dy = -1
+SUB = Op("sub", "-", 2, lambda x, y: x - y, lambda out, x, y: (1.0, -1.0), ("1", "-1"), (ANY, ANY))
+
+# out = x * y;  d/dx = y, d/dy = x
+MUL = Op("mul", "*", 2, lambda x, y: x * y, lambda out, x, y: (y, x), ("y", "x"), (ANY, ANY))
+
+# out = -x;  d/dx = -1
+NEG = Op("neg", "-", 1, lambda x: -x, lambda out, x: (-1.0,), ("-1",), (ANY,))
+
+
+# out = x / y;  d/dx = 1/y, d/dy = -x/y^2 = -out/y.  y == 0 raises ZeroDivisionError.
+def _div(x: float, y: float) -> float:
+    if y == 0.0:
+        raise ZeroDivisionError(f"div: division by zero ({_fmt(x)} / {_fmt(y)})")
+    return x / y
+
+
+DIV = Op("div", "/", 2, _div, lambda out, x, y: (1.0 / y, -out / y), ("1/y", "-out/y"), (ANY, NONZERO))
+
+
+def _check_pow(name: str, x: float, k: float) -> None:
+    if x == 0.0 and k < 0.0:
+        raise ZeroDivisionError(f"{name}: 0.0 cannot be raised to a negative power, got 0.0 ** {_fmt(k)}")
+    if x < 0.0 and math.isfinite(k) and not k.is_integer():
+        raise ValueError(
+            f"{name}: negative base {_fmt(x)} with fractional exponent {_fmt(k)} has no real value"
+        )
+
+
+def _checked_pow(name: str, x: float, k: float) -> float:
+    _check_pow(name, x, k)
+    try:
+        return x**k
+    except OverflowError:
+        raise OverflowError(f"{name}: {_fmt(x)} ** {_fmt(k)} overflows a float") from None
+
+
+# out = x ** k for a constant k;  d/dx = k * x^(k-1)  (inf where that is infinite, as at 0 ** 0.5).
+def _pow_local(out: Any, x: Any, k: float) -> tuple[Any]:
+    return (0.0 if k == 0.0 else k * _pow(x, k - 1.0),)
+
+
+POW = Op(
+    "pow", "**", 1, lambda x, k: _checked_pow("pow", x, k), _pow_local, ("k * x^(k-1)",), (POSITIVE,),
+    param_cases=(2.0, 3.0, 0.5, -1.0, -2.5, 1.0, 0.0),
+)
+
+
+# out = x ** y, both Values;  d/dx = y * x^(y-1), d/dy = out * ln(x)
+# (d/dy is 0 at x == 0 and nan for x < 0, where x ** y exists only at integer y).
+def _powv_local(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    fx, fy = float(x), float(y)
+    dx = 0.0 if fy == 0.0 else y * _pow(x, y - 1.0)
+    dy = out * _log(x) if fx > 0.0 else (0.0 if fx == 0.0 else math.nan)
+    return (dx, dy)
+
+
+POWV = Op(
+    "powv", "**", 2, lambda x, y: _checked_pow("pow", x, y), _powv_local, ("y * x^(y-1)", "out * ln(x)"),
+    (POSITIVE, ((-3.0, 3.0),)),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Elementary functions
+
+
+# out = |x|;  d/dx = sign(x), 0 at x == 0 (as PyTorch)
+ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign(x)",), (NONZERO,))
+
+
+# out = e^x;  d/dx = e^x = out.  Overflow (x > ~709.78) raises OverflowError.
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp: result overflows a float for input {_fmt(x)} (limit is about 709.78)") from None
+
+
+EXP = Op("exp", "exp", 1, _exp, lambda out, x: (out,), ("out",), (ANY,))
+
+
+# out = ln x;  d/dx = 1/x.  x <= 0 raises ValueError.
+def _ln(x: float) -> float:
+    if x <= 0.0:
+        raise ValueError(f"log: input must be > 0, got {_fmt(x)}")
+    return math.log(x)
+
+
+LOG = Op("log", "log", 1, _ln, lambda out, x: (1.0 / x,), ("1/x",), (POSITIVE,))
+
+
+# out = sqrt(x);  d/dx = 1/(2 sqrt x) = 0.5/out, inf at 0.  x < 0 raises ValueError.
+def _sqrt(x: float) -> float:
+    if x < 0.0:
+        raise ValueError(f"sqrt: input must be >= 0, got {_fmt(x)}")
+    return math.sqrt(x)
+
+
+SQRT = Op(
+    "sqrt", "sqrt", 1, _sqrt, lambda out, x: (INF if float(out) == 0.0 else 0.5 / out,), ("0.5/out",),
+    (POSITIVE,),
+)
+
+# out = tanh x;  d/dx = 1 - out^2.  Never overflows.
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 - out^2",), (ANY,))
+
+
+# out = 1 / (1 + e^-x);  d/dx = out (1 - out).  Computed without overflow for any finite x.
+def _sigmoid(x: float) -> float:
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+SIGMOID = Op(
+    "sigmoid", "sigmoid", 1, _sigmoid, lambda out, x: (out * (1.0 - out),), ("out * (1 - out)",), (ANY,)
+)
+
+# out = max(0, x);  d/dx = 1 for x > 0, else 0 (relu'(0) = 0)
+RELU = Op(
+    "relu", "relu", 1, lambda x: 0.0 if x <= 0.0 else x, lambda out, x: (1.0 if float(x) > 0.0 else 0.0,),
+    ("1 if x > 0 else 0",), (NONZERO,),
+)
+
+# ---------------------------------------------------------------------------------------------
+# n-ary ops: one node however many inputs, so a loss over 10,000 terms is one level deep.
+
+
+# out = x_0 + x_1 + ... ;  d/dx_i = 1
+def _sum_local(out: Any, *xs: Any) -> tuple[float, ...]:
+    return (1.0,) * len(xs)
+
+
+SUM = Op("sum", "sum", None, lambda *xs: sum(xs, 0.0), _sum_local, ("1",), (ANY,))
+
+
+# out = w_0 x_0 + w_1 x_1 + ... (+ b) over interleaved inputs (w_0, x_0, w_1, x_1, ..., [b]);
+# d/dw_i = x_i, d/dx_i = w_i, d/db = 1
+def _dot(*wxb: float) -> float:
+    total = wxb[-1] if len(wxb) % 2 else 0.0
+    for i in range(0, len(wxb) - 1, 2):
+        total += wxb[i] * wxb[i + 1]
+    return total
+
+
+def _dot_local(out: Any, *wxb: Any) -> tuple[Any, ...]:
+    n = len(wxb) - len(wxb) % 2
+    pairs = tuple(wxb[i ^ 1] for i in range(n))  # partner of each input: w_i <-> x_i
+    return pairs + (1.0,) if len(wxb) % 2 else pairs
+
+
+DOT = Op("dot", "dot", None, _dot, _dot_local, ("partner (w_i <-> x_i); 1 for the bias",), (ANY,))
+
+OPS: tuple[Op, ...] = (ADD, SUB, MUL, NEG, DIV, POW, POWV, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SUM, DOT)
+"""Every op the engine knows. Tests iterate over this table."""

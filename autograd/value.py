@@ -1,0 +1,275 @@
+"""``Value``: one scalar in a computation graph, and :func:`apply`, which records an op.
+
+A node stores its data, its grad, the op that made it, and its *edges*: the flat tuple
+``(parent_0, local_0, parent_1, local_1, ...)`` where ``local_i`` is d(self)/d(parent_i), computed
+when the node is created. Backward is then only ``parent.grad += local * self.grad`` per edge.
+Parents keep their order and their repeats (``a * a`` has two edges to ``a``). A node refers to
+its parents and never the other way, so there are no reference cycles: dropping the output frees
+the whole graph at once.
+
+The maths of every op lives in :mod:`autograd.ops`; the methods here are one-line delegations.
+
+>>> a = Value(2.0, label="a")
+>>> b = Value(-3.0, label="b")
+>>> c = a * b + a
+>>> c.backward()
+>>> a.grad, b.grad
+(-2.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Union
+
+from . import ops
+from .modes import state
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+_REJECTED = (bool, str, bytes, complex, type(None), list, tuple, dict, set)
+
+
+def to_float(x: object, where: str) -> float:
+    """``x`` as a float if it is a real number (int, float, numpy scalar); else ``TypeError``."""
+    if type(x) is float:
+        return x  # type: ignore[return-value]
+    if type(x) is int:
+        return float(x)
+    if isinstance(x, numbers.Real) and not isinstance(x, bool) and type(x).__name__ not in ("bool_", "bool"):
+        return float(x)
+    raise TypeError(f"{where}: expected a real number, got {type(x).__name__} ({x!r})")
+
+
+def _check_label(label: object) -> str:
+    if not isinstance(label, str):
+        raise TypeError(f"Value: label must be a str, got {type(label).__name__} ({label!r})")
+    return label
+
+
+class Value:
+    """A scalar that remembers how it was computed, so gradients can flow back to its inputs."""
+
+    __slots__ = ("data", "grad", "label", "_fn", "_edges", "_scope", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our reflected ops: np.float64(2) * v is a Value
+
+    data: float
+    grad: float
+    label: str
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = to_float(data, "Value")
+        self.grad = 0.0
+        self.label = _check_label(label)
+        self._fn: ops.Op | None = None
+        self._edges: tuple = ()
+        self._scope = state.scope
+
+    # -- what a learner inspects --------------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """Name of the op that made this node (``"mul"``), or ``""`` for a leaf."""
+        return self._fn.name if self._fn is not None else ""
+
+    @property
+    def fn(self) -> ops.Op | None:
+        """The :class:`~autograd.ops.Op` record that made this node, or ``None`` for a leaf."""
+        return self._fn
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this node, in order, repeats kept."""
+        return self._edges[0::2]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent_i) for each parent, computed when this node was made."""
+        return self._edges[1::2]
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node with no recorded parents (an input, a weight, a constant)."""
+        return not self._edges
+
+    @property
+    def scope(self) -> str | None:
+        """The dotted scope path this node was created in (see :func:`autograd.scope`)."""
+        return self._scope
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # -- micrograd compatibility: the lecture's own draw_dot and manual backward use these ----
+
+    @property
+    def _prev(self) -> set[Value]:
+        """The parents as a set, as micrograd stores them (prefer :attr:`parents`)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's op string: the drawn symbol, ``""`` for a leaf (prefer :attr:`op`)."""
+        return self._fn.label if self._fn is not None else ""
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """micrograd's per-node step: push this node's grad into its parents (prefer backward())."""
+        return lambda: _push(self)
+
+    # -- arithmetic: every method is a delegation to the op table ------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other: Operand) -> Value:  # other + self
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other: Operand) -> Value:  # other - self
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other: Operand) -> Value:  # other * self
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Operand) -> Value:  # other / self
+        return _binary(ops.DIV, other, self)
+
+    def __neg__(self) -> Value:
+        return apply(ops.NEG, self)
+
+    def __pow__(self, other: Operand, modulo: None = None) -> Value:
+        if modulo is not None:
+            raise TypeError("pow: three-argument pow() is not supported for Value")
+        if isinstance(other, Value):
+            return apply(ops.POWV, self, other)
+        return apply(ops.POW.bind(to_float(other, "pow: exponent")), self)
+
+    def __rpow__(self, other: Operand) -> Value:  # other ** self
+        return _binary(ops.POWV, other, self)
+
+    def __abs__(self) -> Value:
+        return apply(ops.ABS, self)
+
+    def exp(self) -> Value:
+        """e ** self."""
+        return apply(ops.EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; ``ValueError`` for inputs <= 0."""
+        return apply(ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root; ``ValueError`` for negative inputs, derivative ``inf`` at 0."""
+        return apply(ops.SQRT, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return apply(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid 1 / (1 + e ** -self), stable for any finite input."""
+        return apply(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, self), with derivative 0 at 0."""
+        return apply(ops.RELU, self)
+
+    # -- gradients ----------------------------------------------------------------------------
+
+    def backward(self, seed: float = 1.0) -> None:
+        """Fill ``.grad`` of every node below with d(self)/d(node); leaf grads accumulate.
+
+        Interior grads are reset first; the root gets ``seed``; each leaf's grad is *added to*,
+        so calling backward twice doubles the leaf grads (as PyTorch does).
+        """
+        from .backward import backward
+
+        backward(self, seed)
+
+    def zero_grad(self) -> None:
+        """Set the grad of this node and every node below it to 0.0."""
+        from .backward import zero_grad
+
+        zero_grad(self)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph."""
+        return Value(self.data, self.label)
+
+
+def as_value(x: Operand, where: str) -> Value:
+    """``x`` itself if it is a Value, else a new constant leaf; ``TypeError`` names ``where``."""
+    if isinstance(x, Value):
+        return x
+    return Value(to_float(x, f"{where}: operand"))
+
+
+def _binary(op: ops.Op, x: Operand, y: Operand) -> Value:
+    # Types that are never numbers get our own message; other unknown types (a numpy array, a
+    # user's class) get NotImplemented, so Python can try their reflected method.
+    for v in (x, y):
+        if type(v) is float or type(v) is int or isinstance(v, Value):
+            continue
+        if isinstance(v, _REJECTED):
+            raise TypeError(f"{op.name}: operand must be a Value or a real number, got {type(v).__name__} ({v!r})")
+        if not isinstance(v, numbers.Real):
+            return NotImplemented
+    return apply(op, x, y)
+
+
+def apply(op: ops.Op, *inputs: Operand) -> Value:
+    """Run ``op`` forward on the inputs' data and record a node with its local derivatives.
+
+    Under :func:`autograd.no_grad` the result is a plain leaf. Domain errors come from
+    ``op.forward`` and name the op and the value.
+    """
+    xs = tuple(as_value(x, op.name) for x in inputs)
+    datas = [x.data for x in xs]
+    out = Value.__new__(Value)
+    out.data = op.forward(*datas, *op.params)
+    out.grad = 0.0
+    out.label = ""
+    out._scope = state.scope
+    if state.grad_enabled:
+        locals_ = op.local(out.data, *datas, *op.params)
+        if len(xs) == 1:
+            out._edges = (xs[0], locals_[0])
+        elif len(xs) == 2:
+            out._edges = (xs[0], locals_[0], xs[1], locals_[1])
+        else:
+            edges: list = [None] * (2 * len(xs))
+            edges[0::2] = xs
+            edges[1::2] = locals_
+            out._edges = tuple(edges)
+        out._fn = op
+    else:
+        out._edges = ()
+        out._fn = None
+    if state.anomaly:
+        from .anomaly import check_forward
+
+        check_forward(op, xs, out)
+    return out
+
+
+def _push(node: Value) -> None:
+    """One chain-rule step: add local * node.grad into each parent's grad."""
+    g = node.grad
+    it = iter(node._edges)
+    for parent, local in zip(it, it):
+        parent.grad += local * g

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Set up and run blamegrad's commands on a machine with nothing but Python 3.10+.
+
+    python3 dev.py demo    # train the main demo; pictures go to out/
+    python3 dev.py test    # the whole test suite (extra arguments go to pytest)
+
+Each command creates ``.venv`` when it is missing, installs the package into it with the extras
+it needs (again only when pyproject.toml changes), installs Graphviz's ``dot`` with apt when it is
+missing and we are root (otherwise prints how), then runs. ``make demo`` / ``make test`` call this.
+Standard library only: it runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+MAIN_DEMO = ["demos/engine_tour.py", "--out", "out"]
+COMMANDS = {
+    # command: (extras to install, what to run with the venv's python)
+    "demo": ("viz,plot", MAIN_DEMO),
+    "test": ("all", ["-m", "pytest"]),
+}
+
+DOT_HELP = """\
+Graphviz's `dot` program is not installed; drawings cannot be rendered to files.
+Install it with one of:
+  Debian/Ubuntu:  sudo apt-get install graphviz
+  Fedora:         sudo dnf install graphviz
+  macOS:          brew install graphviz
+  Windows:        winget install graphviz   (or: choco install graphviz)
+  conda:          conda install -c conda-forge graphviz
+"""
+
+
+def say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def run(cmd: list[str], **kwargs: object) -> None:
+    subprocess.run(cmd, check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def can_apt() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def apt_install(*packages: str) -> None:
+    say(f"apt-get install {' '.join(packages)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-qq"], env=env)
+    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env)
+
+
+def ensure_venv() -> None:
+    if PYTHON.exists():
+        return
+    say("creating .venv")
+    made = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+    if made.returncode != 0:
+        # Debian's python3 ships venv without ensurepip; python3-venv adds it.
+        shutil.rmtree(VENV, ignore_errors=True)
+        if not can_apt():
+            sys.exit("[dev] python3 -m venv failed; install your system's python3-venv package and retry")
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+        try:
+            apt_install("python3-venv", version)
+        except subprocess.CalledProcessError:
+            apt_install("python3-venv")
+        run([sys.executable, "-m", "venv", str(VENV)])
+
+
+def ensure_installed(extras: str) -> None:
+    stamp = VENV / f"blamegrad-{extras.replace(',', '-')}.stamp"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"installing blamegrad[{extras}] into .venv")
+    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
+    run([*pip, "-e", f"{ROOT}[{extras}]"])
+    stamp.write_text(digest)
+
+
+def ensure_dot() -> None:
+    if shutil.which("dot"):
+        return
+    if can_apt():
+        try:
+            apt_install("graphviz")
+            return
+        except subprocess.CalledProcessError:
+            say("apt-get could not install graphviz")
+    print(DOT_HELP, file=sys.stderr)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__)
+        return 2
+    extras, cmd = COMMANDS[argv[0]]
+    ensure_venv()
+    ensure_installed(extras)
+    ensure_dot()
+    full = [str(PYTHON), *cmd, *argv[1:]]
+    say(" ".join(full[1:]))
+    return subprocess.run(full, cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

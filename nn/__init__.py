@@ -1,0 +1,1 @@
+"""nn: neurons, layers and MLPs built on the autograd engine (coming with the nn issue)."""
