@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+from . import datasets, losses, optim
 from .dropout import Dropout
+from .fit import History, fit, predict
 from .mlp import MLP, Layer, Neuron
 from .module import Module
 
-__all__ = ["MLP", "Dropout", "Layer", "Module", "Neuron"]
+__all__ = ["MLP", "Dropout", "History", "Layer", "Module", "Neuron", "datasets", "fit", "losses", "optim", "predict"]
