@@ -13,5 +13,6 @@ from .dropout import Dropout
 from .fit import History, fit, predict
 from .mlp import MLP, Layer, Neuron
 from .module import Module
+from .serialize import LoadError, load
 
-__all__ = ["MLP", "Dropout", "History", "Layer", "Module", "Neuron", "datasets", "fit", "losses", "optim", "predict"]
+__all__ = ["MLP", "Dropout", "History", "Layer", "LoadError", "Module", "Neuron", "datasets", "fit", "load", "losses", "optim", "predict"]
