@@ -14,5 +14,6 @@ from .fit import History, fit, predict
 from .mlp import MLP, Layer, Neuron
 from .module import Module
 from .serialize import LoadError, load
+from .torch_export import to_torch
 
-__all__ = ["MLP", "Dropout", "History", "Layer", "LoadError", "Module", "Neuron", "datasets", "fit", "load", "losses", "optim", "predict"]
+__all__ = ["MLP", "Dropout", "History", "Layer", "LoadError", "Module", "Neuron", "datasets", "fit", "load", "losses", "optim", "predict", "to_torch"]
