@@ -8,7 +8,7 @@ fresh points) turns back up. Then the same model and data with:
 
 - ``l2=1e-3``: a penalty on large weights keeps the curve smooth;
 - ``dropout=0.1``: random hidden units are switched off in training, so no unit can memorise;
-- ``early_stopping=20``: stop when validation has not improved for 20 epochs, keep the best weights.
+- ``early_stopping=100``: stop when validation has not improved for 100 epochs, keep the best weights.
 
 Writes to the output folder:
 - ``overfitting.png``: one panel per run, training (blue) and validation (red) loss per epoch;
@@ -40,16 +40,17 @@ def main(argv: list[str] | None = None) -> None:
         "no regularisation": ({}, {}),
         "L2 penalty 1e-3": ({}, {"l2": 1e-3}),
         "dropout 0.1": ({"dropout": 0.1}, {}),
-        "early stopping (patience 20)": ({}, {"early_stopping": 20 if not args.tiny else 1}),
+        "early stopping (patience 100)": ({}, {"early_stopping": 100 if not args.tiny else 1}),
     }
     histories = {}
     for name, (model_args, fit_args) in runs.items():
         model = nn.MLP(1, [16, 16, 1], activation="tanh", rng=args.seed, **model_args)
-        history = nn.fit(model, X, y, loss="mse", optimizer=nn.optim.Adam(model.parameters(), lr=0.05),
+        history = nn.fit(model, X, y, loss="mse", optimizer=nn.optim.Adam(model.parameters(), lr=0.02),
                          epochs=args.epochs, validation=validation, progress=False, **fit_args)
         best = min(history.val_loss)
         print(f"{name:30s} train {history.train_loss[-1]:.3f}  validation {history.val_loss[-1]:.3f} "
-              f"(best {best:.3f}){'  stopped at epoch %d' % history.epochs if history.stopped_early else ''}")
+              f"(best {best:.3f} at epoch {history.best_epoch})"
+              f"{'; stopped at epoch %d, best weights restored' % history.epochs if history.stopped_early else ''}")
         histories[name] = history
 
     from nn import plot

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import datasets, losses, optim
 from .dropout import Dropout
-from .fit import History, fit, predict
+from .training import History, fit, predict
 from .mlp import MLP, Layer, Neuron
 from .module import Module
 from .serialize import LoadError, load

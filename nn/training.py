@@ -272,7 +272,7 @@ def _train(
                 else:
                     waited += 1
             if bar is not None:
-                bar.set_postfix(loss=f"{history.train_loss[-1]:.4f}")
+                bar.set_postfix(loss=f"{history.train_loss[-1]:.4f}", refresh=False)
                 bar.update(1)
             if patience is not None and waited >= patience:
                 history.stopped_early = True
