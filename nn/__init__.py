@@ -1,5 +1,13 @@
 """nn: neurons, layers and MLPs built on the autograd engine, with losses, optimizers and training.
 
+- :mod:`nn.module`: ``Module`` (parameters by name, ``zero_grad``, ``train`` / ``eval``).
+- :mod:`nn.mlp`: ``Neuron``, ``Layer``, ``MLP``; :mod:`nn.init` (fan-in initialisation, seeds);
+  :mod:`nn.dropout`.
+- :mod:`nn.losses`, :mod:`nn.optim`: loss functions; SGD, Adam, learning-rate schedules.
+- :mod:`nn.training`: ``fit`` and its ``History``, ``predict``; :mod:`nn.datasets`: toy data.
+- :mod:`nn.serialize`: JSON ``save`` / ``load``; :mod:`nn.torch_export`: ``to_torch``;
+  :mod:`nn.plot`: figures (needs matplotlib, so it is imported only when you import it).
+
 >>> import nn
 >>> model = nn.MLP(2, [16, 16, 1], rng=1)
 >>> len(model.parameters())
@@ -10,10 +18,25 @@ from __future__ import annotations
 
 from . import datasets, losses, optim
 from .dropout import Dropout
-from .training import History, fit, predict
 from .mlp import MLP, Layer, Neuron
 from .module import Module
 from .serialize import LoadError, load
 from .torch_export import to_torch
+from .training import History, fit, predict
 
-__all__ = ["MLP", "Dropout", "History", "Layer", "LoadError", "Module", "Neuron", "datasets", "fit", "load", "losses", "optim", "predict", "to_torch"]
+__all__ = [
+    "MLP",
+    "Dropout",
+    "History",
+    "Layer",
+    "LoadError",
+    "Module",
+    "Neuron",
+    "datasets",
+    "fit",
+    "load",
+    "losses",
+    "optim",
+    "predict",
+    "to_torch",
+]
