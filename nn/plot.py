@@ -128,7 +128,11 @@ def fitted_curve(
 def compare_curves(histories: Mapping[str, History], path: str | os.PathLike, title: str = "") -> str:
     """One panel per run: training vs validation loss, so over-fitting shows as a widening gap."""
     fig = _figure(4.2 * len(histories), 3.8)
-    top = max(max(h.val_loss + h.train_loss) for h in histories.values())
+    # Scale to the curves after the first 5 epochs: early spikes would flatten the rest.
+    def settled(xs: list[float]) -> list[float]:
+        return xs[min(5, len(xs) - 1) :] if xs else []
+
+    top = max(max(settled(h.train_loss) + settled(h.val_loss)) for h in histories.values())
     for k, (name, h) in enumerate(histories.items()):
         ax = fig.add_subplot(1, len(histories), k + 1)
         ax.plot(range(h.epochs), h.train_loss, color=COLORS[0], label="training")
