@@ -18,6 +18,7 @@ list of them) is a child whose parameters are listed under the attribute's name.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from autograd import Value
@@ -89,13 +90,13 @@ class Module:
         """How many scalar parameters this module has."""
         return len(self.parameters())
 
-    def save(self, path: str) -> None:
+    def save(self, path: str | os.PathLike) -> None:
         """Write architecture and weights as JSON (see :mod:`nn.serialize`)."""
         from .serialize import save
 
         save(self, path)
 
-    def load(self, path: str) -> Module:
+    def load(self, path: str | os.PathLike) -> Module:
         """Load weights saved from a model of the same architecture; on any error, nothing changes."""
         from .serialize import load_into
 
