@@ -20,8 +20,8 @@ Graphviz's ``dot`` or graphviz-pure (see :mod:`autograd.render`).
 >>> c = a * b; c.label = "c"
 >>> c.backward()
 >>> g = draw(c)
->>> [line.split()[0] for line in g.body if line.startswith("\\tn")]
-['n0', 'n1', 'n2', 'n2op', 'n0', 'n1', 'n2op']
+>>> [line.strip().split(" [")[0] for line in g.body if "->" in line]   # op -> output, inputs -> op
+['n2op -> n2', 'n0 -> n2op', 'n1 -> n2op']
 """
 
 from __future__ import annotations
