@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 POSITIVE = "#b2182b"
 """Colour of the largest positive gradient (raising the node raises the output)."""
@@ -30,7 +31,7 @@ def blame_color(g: float, largest: float) -> str | None:
     if math.isnan(g):
         return "#bbbbbb"
     t = min(abs(g) / largest, 1.0)
-    return mix(ZERO, POSITIVE if g > 0 else NEGATIVE, t)
+    return mix(ZERO, POSITIVE if g > 0 else NEGATIVE, round(t, 3))  # 1000 shades: plenty, and cached
 
 
 def text_color(fill: str | None) -> str:
@@ -41,6 +42,7 @@ def text_color(fill: str | None) -> str:
     return "white" if lightness < 0.62 else "black"
 
 
+@lru_cache(maxsize=8192)
 def mix(a: str, b: str, t: float) -> str:
     """The colour ``t`` of the way from ``a`` to ``b`` (0 <= t <= 1), mixed in OKLab."""
     la, lb = _to_oklab(a), _to_oklab(b)

@@ -2,14 +2,14 @@ r"""Safe text for DOT: any string a user gives (a label, a scope) is shown as te
 
 Drawings use HTML-like labels (``label=<...>``) for tables and colours. Inside them Graphviz still
 reads ``\N``, ``\l`` and friends, so a backslash is doubled before the HTML escaping; a newline
-becomes a line break. Double-quoted attributes (tooltips) escape backslashes, quotes and newlines.
+becomes a line break. Double-quoted attributes (tooltips) escape backslashes, quotes, ampersands and newlines.
 
 >>> html_text('a<b> & "c" {d|e} \\N')
 'a&lt;b&gt; &amp; &quot;c&quot; {d|e} \\\\N'
 >>> html_text("two\nlines")
 'two<BR ALIGN="LEFT"/>lines'
->>> quoted_text('say "hi"\\n')
-'say \\"hi\\"\\\\n'
+>>> print(quoted_text('say "hi" \\N'))
+say \"hi\" \\\\N
 >>> num(0.5), num(-2.0), num(1e-07), num(float("nan"))
 ('0.5', '-2', '1e-07', 'nan')
 """
@@ -33,7 +33,9 @@ def html_text(s: str) -> str:
 
 def quoted_text(s: str) -> str:
     """``s`` escaped for a double-quoted DOT attribute such as a tooltip."""
-    s = s.replace("\r\n", "\n").replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    # Graphviz unescapes a tooltip twice (\\\\ -> \\ -> \), so a backslash is written as four;
+    # its SVG keeps entities such as &amp; as they are, so & is written as &amp;.
+    s = s.replace("\r\n", "\n").replace("&", "&amp;").replace("\\", "\\\\\\\\").replace('"', '\\"').replace("\n", "\\n")
     return _CONTROL.sub(" ", s)
 
 

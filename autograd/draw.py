@@ -86,7 +86,7 @@ def draw(
                 node_attr={"fontname": FONT, "fontsize": "11"}, edge_attr={"fontname": FONT, "fontsize": "9"})
     largest_grad = plan.largest_grad() if blame else 0.0
     edges = plan.edges()
-    largest_edge = max((abs(c) for *_, c, _n in edges if math.isfinite(c)), default=0.0) if blame else 0.0
+    largest_edge = max((abs(e[2]) for e in edges if math.isfinite(e[2])), default=0.0) if blame else 0.0
 
     lines: dict[str | None, list[str]] = {}  # cluster path -> DOT statements placed in it
     for i, v in enumerate(order):
@@ -102,8 +102,8 @@ def draw(
             _group_node(f"g{k}", path, plan.group_size[path], plan.group_blame[path], largest_grad)
         )
     _emit_clusters(g, plan, lines)
-    for src, dst, contribution, count in edges:
-        g.body.append(_input_edge(src, dst, contribution, count, largest_edge))
+    for src, dst, contribution, count, how in edges:
+        g.body.append(_input_edge(src, dst, contribution, count, how, largest_edge))
     if largest_grad > 0.0:
         g.body.append(_legend(largest_grad))
     return g
@@ -230,9 +230,9 @@ class _Plan:
         grads += list(self.group_blame.values())
         return max((abs(x) for x in grads if math.isfinite(x)), default=0.0)
 
-    def edges(self) -> list[tuple[str, str, float, int]]:
-        """Input edges ``(src, dst, blame, count)``; edges touching a collapsed box are merged."""
-        plain: list[tuple[str, str, float, int]] = []
+    def edges(self) -> list[tuple[str, str, float, int, str]]:
+        """Input edges ``(src, dst, blame, count, how)``; edges touching a collapsed box are merged."""
+        plain: list[tuple[str, str, float, int, str]] = []
         merged: dict[tuple[str, str], list[float]] = {}
         for i, v in enumerate(self.order):
             edges = v._edges
@@ -245,15 +245,17 @@ class _Plan:
                 src = self.group_id[self.group[p]] if self.group[p] is not None else f"n{p}"  # type: ignore[index]
                 if src == dst:
                     continue
-                contribution = edges[j + 1] * g
+                local = edges[j + 1]
+                contribution = local * g
                 if self.group[p] is None and self.group[i] is None:
-                    plain.append((src, dst, contribution, 1))
+                    how = f"local derivative {_precise(local)} x upstream grad {_precise(g)}"
+                    plain.append((src, dst, contribution, 1, how))
                 else:
                     acc = merged.setdefault((src, dst), [0.0, 0])
                     acc[0] += contribution
                     acc[1] += 1
         for (src, dst), (total, count) in merged.items():
-            plain.append((src, dst, total, int(count)))
+            plain.append((src, dst, total, int(count), f"sum over {int(count)} edges"))
         return plain
 
 
@@ -303,10 +305,18 @@ def _emit_clusters(g: object, plan: _Plan, lines: dict[str | None, list[str]]) -
 # -- the DOT statements --------------------------------------------------------------------------
 
 
-def _attrs(attrs: dict[str, str]) -> str:
-    from graphviz.quoting import quote
+def _precise(x: float) -> str:
+    """12 significant digits for tooltips (the last bits of libm results differ between systems)."""
+    return f"{x:.12g}"
 
-    return " ".join(f"{k}={v if v.startswith('<<') else quote(v)}" for k, v in attrs.items())
+
+class _Html(str):
+    """An HTML-like label: written as ``<...>``, not quoted."""
+
+
+def _attrs(attrs: dict[str, str]) -> str:
+    # Values are ours and already escaped; hook values are quoted by the caller.
+    return " ".join(f"{k}=<{v}>" if isinstance(v, _Html) else f'{k}="{v}"' for k, v in attrs.items())
 
 
 def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | None) -> str:
@@ -318,9 +328,9 @@ def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | Non
     row = "<VR/>".join(f"<TD>{c}</TD>" for c in cells)
     attrs = {
         "shape": "box",
-        "label": f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR>{row}</TR></TABLE>>',
+        "label": _Html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR>{row}</TR></TABLE>'),
         "tooltip": quoted_text(
-            f"{v.label or name}: data = {v.data!r}, grad = {v.grad!r}"
+            f"{v.label or name}: data = {_precise(v.data)}, grad = {_precise(v.grad)}"
             + (f", made by {v.op}" if v.op else ", a leaf")
             + (f", scope {v.scope}" if v.scope else "")
         ),
@@ -331,7 +341,9 @@ def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | Non
         extra = node_attrs(v)
         if not isinstance(extra, dict) or not all(isinstance(k, str) and isinstance(x, str) for k, x in extra.items()):
             raise TypeError(f"draw: node_attrs must return a dict of str to str, got {extra!r} for {v!r}")
-        attrs.update(extra)
+        from graphviz.quoting import quote
+
+        return f"\t{name} [{_attrs(attrs)} {' '.join(f'{quote(k)}={quote(x)}' for k, x in extra.items())}]\n"
     return f"\t{name} [{_attrs(attrs)}]\n"
 
 
@@ -340,7 +352,7 @@ def _op_node(name: str, v: Value) -> str:
     formulas = ", ".join(fn.derivative) if fn is not None else ""
     attrs = {
         "shape": "ellipse",
-        "label": f"<{html_text(fn.label if fn is not None else '?')}>",
+        "label": _Html(html_text(fn.label if fn is not None else "?")),
         "height": "0.3",
         "margin": "0.04,0.02",
         "tooltip": quoted_text(f"{v.op}: local derivatives {formulas}"),
@@ -350,31 +362,30 @@ def _op_node(name: str, v: Value) -> str:
 
 def _group_node(name: str, path: str, size: int, blame: float, largest: float) -> str:
     fill = blame_color(blame, largest)
-    label = (
-        f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
+    label = _Html(
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR><TD><B>{html_text(path)}</B></TD></TR>"
-        f"<TR><TD>{size} nodes</TD></TR><TR><TD>blame {num(blame)}</TD></TR></TABLE>>"
+        f"<TR><TD>{size} nodes</TD></TR><TR><TD>blame {num(blame)}</TD></TR></TABLE>"
     )
     attrs = {"shape": "box3d", "label": label,
-             "tooltip": quoted_text(f"scope {path}: {size} nodes drawn as one; blame (grad of its outputs) = {blame!r}")}
+             "tooltip": quoted_text(f"scope {path}: {size} nodes drawn as one; blame (grad of its outputs) = {_precise(blame)}")}
     if fill is not None:
         attrs.update(style="filled", fillcolor=fill, fontcolor=text_color(fill))
     return f"\t{name} [{_attrs(attrs)}]\n"
 
 
-def _input_edge(src: str, dst: str, contribution: float, count: int, largest: float) -> str:
+def _input_edge(src: str, dst: str, contribution: float, count: int, how: str, largest: float) -> str:
     attrs: dict[str, str] = {}
     if largest > 0.0:
         t = min(abs(contribution) / largest, 1.0) if math.isfinite(contribution) else 1.0
         label = num(contribution) + (f" (x{count})" if count > 1 else "")
         attrs = {
-            "label": f"<{html_text(label)}>",
+            "label": _Html(html_text(label)),
             "penwidth": f"{0.6 + 5.4 * t:.2f}",
             "color": mix(ZERO, POSITIVE if contribution > 0 else NEGATIVE, 0.35 + 0.65 * t)
             if contribution != 0.0
             else "#999999",
-            "tooltip": quoted_text(f"blame passed back: local derivative x upstream grad = {contribution!r}"
-                                   + (f" (sum of {count} edges)" if count > 1 else "")),
+            "tooltip": quoted_text(f"blame passed back: {_precise(contribution)} = {how}"),
         }
     return f"\t{src} -> {dst}" + (f" [{_attrs(attrs)}]" if attrs else "") + "\n"
 
@@ -386,11 +397,11 @@ def _legend(largest: float) -> str:
         f'<FONT COLOR="{text_color(blame_color(s * largest, largest))}">{html_text(num(s * largest))}</FONT></TD>'
         for s in stops
     )
-    label = (
-        '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3" COLOR="#888888">'
+    label = _Html(
+        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3" COLOR="#888888">'
         '<TR><TD COLSPAN="5"><B>blame = grad = d(output)/d(value)</B></TD></TR>'
         f"<TR>{swatches}</TR>"
         '<TR><TD COLSPAN="5">red: raising it raises the output; blue: lowers it</TD></TR>'
-        '<TR><TD COLSPAN="5">edge: local derivative x upstream grad</TD></TR></TABLE>>'
+        '<TR><TD COLSPAN="5">edge: local derivative x upstream grad</TD></TR></TABLE>'
     )
     return f"\tlegend [{_attrs({'shape': 'plain', 'label': label, 'tooltip': 'legend'})}]\n"
