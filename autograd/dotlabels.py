@@ -39,6 +39,15 @@ def quoted_text(s: str) -> str:
     return _CONTROL.sub(" ", s)
 
 
+class Html(str):
+    """An HTML-like label or attribute value: written as ``<...>`` in DOT, never quoted."""
+
+
+def attributes(attrs: dict[str, str]) -> str:
+    """``k="v" k2=<html>`` for a DOT statement. Values must already be escaped (see above)."""
+    return " ".join(f"{k}=<{v}>" if isinstance(v, Html) else f'{k}="{v}"' for k, v in attrs.items())
+
+
 def num(x: float) -> str:
     """A float in at most 4 significant digits, as a label shows it (``-0`` shows as ``0``)."""
     if math.isnan(x):

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Union
 
 from .colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix, text_color
-from .dotlabels import html_text, num, quoted_text
+from .dotlabels import Html, attributes, html_text, num, quoted_text
 from .graph import topological_order
 from .value import Value
 
@@ -62,7 +62,7 @@ def draw(
 
     ``collapse``: ``"neuron"`` or ``"layer"`` (scopes like ``layers.0.neurons.3`` / ``layers.0``)
     or an int depth of nested scopes; each such scope becomes one box with its total blame.
-    ``node_attrs(value)`` may return extra DOT attributes for a value's box.
+    ``nodeattributes(value)`` may return extra DOT attributes for a value's box.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, got {type(root).__name__} ({root!r})")
@@ -310,15 +310,6 @@ def _precise(x: float) -> str:
     return f"{x:.12g}"
 
 
-class _Html(str):
-    """An HTML-like label: written as ``<...>``, not quoted."""
-
-
-def _attrs(attrs: dict[str, str]) -> str:
-    # Values are ours and already escaped; hook values are quoted by the caller.
-    return " ".join(f"{k}=<{v}>" if isinstance(v, _Html) else f'{k}="{v}"' for k, v in attrs.items())
-
-
 def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | None) -> str:
     fill = blame_color(v.grad, largest)
     cells = []
@@ -328,7 +319,7 @@ def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | Non
     row = "<VR/>".join(f"<TD>{c}</TD>" for c in cells)
     attrs = {
         "shape": "box",
-        "label": _Html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR>{row}</TR></TABLE>'),
+        "label": Html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR>{row}</TR></TABLE>'),
         "tooltip": quoted_text(
             f"{v.label or name}: data = {_precise(v.data)}, grad = {_precise(v.grad)}"
             + (f", made by {v.op}" if v.op else ", a leaf")
@@ -343,8 +334,8 @@ def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | Non
             raise TypeError(f"draw: node_attrs must return a dict of str to str, got {extra!r} for {v!r}")
         from graphviz.quoting import quote
 
-        return f"\t{name} [{_attrs(attrs)} {' '.join(f'{quote(k)}={quote(x)}' for k, x in extra.items())}]\n"
-    return f"\t{name} [{_attrs(attrs)}]\n"
+        return f"\t{name} [{attributes(attrs)} {' '.join(f'{quote(k)}={quote(x)}' for k, x in extra.items())}]\n"
+    return f"\t{name} [{attributes(attrs)}]\n"
 
 
 def _op_node(name: str, v: Value) -> str:
@@ -352,17 +343,17 @@ def _op_node(name: str, v: Value) -> str:
     formulas = ", ".join(fn.derivative) if fn is not None else ""
     attrs = {
         "shape": "ellipse",
-        "label": _Html(html_text(fn.label if fn is not None else "?")),
+        "label": Html(html_text(fn.label if fn is not None else "?")),
         "height": "0.3",
         "margin": "0.04,0.02",
         "tooltip": quoted_text(f"{v.op}: local derivatives {formulas}"),
     }
-    return f"\t{name}op [{_attrs(attrs)}]\n"
+    return f"\t{name}op [{attributes(attrs)}]\n"
 
 
 def _group_node(name: str, path: str, size: int, blame: float, largest: float) -> str:
     fill = blame_color(blame, largest)
-    label = _Html(
+    label = Html(
         f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR><TD><B>{html_text(path)}</B></TD></TR>"
         f"<TR><TD>{size} nodes</TD></TR><TR><TD>blame {num(blame)}</TD></TR></TABLE>"
@@ -371,7 +362,7 @@ def _group_node(name: str, path: str, size: int, blame: float, largest: float) -
              "tooltip": quoted_text(f"scope {path}: {size} nodes drawn as one; blame (grad of its outputs) = {_precise(blame)}")}
     if fill is not None:
         attrs.update(style="filled", fillcolor=fill, fontcolor=text_color(fill))
-    return f"\t{name} [{_attrs(attrs)}]\n"
+    return f"\t{name} [{attributes(attrs)}]\n"
 
 
 def _input_edge(src: str, dst: str, contribution: float, count: int, how: str, largest: float) -> str:
@@ -380,28 +371,34 @@ def _input_edge(src: str, dst: str, contribution: float, count: int, how: str, l
         t = min(abs(contribution) / largest, 1.0) if math.isfinite(contribution) else 1.0
         label = num(contribution) + (f" (x{count})" if count > 1 else "")
         attrs = {
-            "label": _Html(html_text(label)),
+            "label": Html(html_text(label)),
             "penwidth": f"{0.6 + 5.4 * t:.2f}",
             "color": mix(ZERO, POSITIVE if contribution > 0 else NEGATIVE, 0.35 + 0.65 * t)
             if contribution != 0.0
             else "#999999",
             "tooltip": quoted_text(f"blame passed back: {_precise(contribution)} = {how}"),
         }
-    return f"\t{src} -> {dst}" + (f" [{_attrs(attrs)}]" if attrs else "") + "\n"
+    return f"\t{src} -> {dst}" + (f" [{attributes(attrs)}]" if attrs else "") + "\n"
 
 
-def _legend(largest: float) -> str:
+def legend_node(largest: float, title: str, notes: list[str]) -> str:
+    """A ``legend`` node: the blame colour scale from -largest to +largest, then a line per note."""
     stops = [-1.0, -0.5, 0.0, 0.5, 1.0]
     swatches = "".join(
         f'<TD BGCOLOR="{blame_color(s * largest, largest)}" WIDTH="44">'
         f'<FONT COLOR="{text_color(blame_color(s * largest, largest))}">{html_text(num(s * largest))}</FONT></TD>'
         for s in stops
     )
-    label = _Html(
+    rows = "".join(f'<TR><TD COLSPAN="5">{html_text(note)}</TD></TR>' for note in notes)
+    label = Html(
         '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3" COLOR="#888888">'
-        '<TR><TD COLSPAN="5"><B>blame = grad = d(output)/d(value)</B></TD></TR>'
-        f"<TR>{swatches}</TR>"
-        '<TR><TD COLSPAN="5">red: raising it raises the output; blue: lowers it</TD></TR>'
-        '<TR><TD COLSPAN="5">edge: local derivative x upstream grad</TD></TR></TABLE>'
+        f'<TR><TD COLSPAN="5"><B>{html_text(title)}</B></TD></TR><TR>{swatches}</TR>{rows}</TABLE>'
     )
-    return f"\tlegend [{_attrs({'shape': 'plain', 'label': label, 'tooltip': 'legend'})}]\n"
+    return f"\tlegend [{attributes({'shape': 'plain', 'label': label, 'tooltip': 'legend'})}]\n"
+
+
+def _legend(largest: float) -> str:
+    return legend_node(largest, "blame = grad = d(output)/d(value)", [
+        "red: raising it raises the output; blue: lowers it",
+        "edge: local derivative x upstream grad",
+    ])
