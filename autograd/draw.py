@@ -62,7 +62,7 @@ def draw(
 
     ``collapse``: ``"neuron"`` or ``"layer"`` (scopes like ``layers.0.neurons.3`` / ``layers.0``)
     or an int depth of nested scopes; each such scope becomes one box with its total blame.
-    ``nodeattributes(value)`` may return extra DOT attributes for a value's box.
+    ``node_attrs(value)`` may return extra DOT attributes for a value's box.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, got {type(root).__name__} ({root!r})")
