@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
+from .draw import draw
 from .dropout import Dropout
 from .mlp import MLP, Layer, Neuron
 from .module import Module
 
-__all__ = ["MLP", "Dropout", "Layer", "Module", "Neuron"]
+__all__ = ["MLP", "Dropout", "Layer", "Module", "Neuron", "draw"]
