@@ -8,9 +8,15 @@
 
 from __future__ import annotations
 
+from . import datasets, losses, optim
 from .draw import draw
 from .dropout import Dropout
+from .fit import History, fit, predict
 from .mlp import MLP, Layer, Neuron
 from .module import Module
+from .serialize import LoadError, load
 
-__all__ = ["MLP", "Dropout", "Layer", "Module", "Neuron", "draw"]
+__all__ = [
+    "MLP", "Dropout", "History", "Layer", "LoadError", "Module", "Neuron", "datasets", "draw", "fit", "load",
+    "losses", "optim", "predict",
+]

@@ -41,14 +41,19 @@ def check_count(n: object, where: str, what: str) -> int:
     return n
 
 
-def as_inputs(x: object, nin: int, where: str) -> list:
-    """``x`` (a list, tuple, numpy array or other sequence) as a list of ``nin`` inputs."""
+def as_inputs(x: object, nin: int, where: str) -> list[Value]:
+    """``x`` (a list, tuple, numpy array or other sequence) as a list of ``nin`` Values.
+
+    Numbers become constant leaves once here, so every neuron of a layer shares the same inputs.
+    """
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"{where}: expected a sequence of {nin} inputs, got {type(x).__name__} ({x!r})")
     xs = x if isinstance(x, list) else list(x)  # type: ignore[call-overload]
     if len(xs) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(xs)}")
-    return xs
+    if all(type(v) is Value for v in xs):
+        return xs
+    return [v if isinstance(v, Value) else Value(v) for v in xs]
 
 
 _ACT = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
