@@ -398,7 +398,8 @@ def legend_node(largest: float, title: str, notes: list[str]) -> str:
 
 
 def _legend(largest: float) -> str:
-    return legend_node(largest, "blame = grad = d(output)/d(value)", [
-        "red: raising it raises the output; blue: lowers it",
+    return legend_node(largest, "blame = value.grad = dL/d(value)", [
+        "L: what backward() ran on",
+        "red: raising the value raises L; blue: lowers it",
         "edge: local derivative x upstream grad",
     ])

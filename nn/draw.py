@@ -43,7 +43,7 @@ NEGATIVE_WEIGHT = "#762a83"
 """Colour of a negative weight (ColorBrewer PRGn purple)."""
 
 DEFAULT_MAX_WEIGHTS = 4000
-CIRCLE = {"shape": "circle", "fixedsize": "true", "width": "0.5"}
+CIRCLE = {"shape": "circle", "fixedsize": "true", "width": "0.65", "fontsize": "8"}
 
 
 def draw(
@@ -79,7 +79,7 @@ def draw(
     g = Drawing(
         name="network",
         graph_attr={"rankdir": rankdir, "fontname": FONT, "fontsize": "11", "splines": "line",
-                    "nodesep": "0.12", "ranksep": "1.4"},
+                    "nodesep": "0.12", "ranksep": "2.2", "outputorder": "edgesfirst"},
         node_attr={"fontname": FONT, "fontsize": "9"},
         edge_attr={"arrowhead": "none"},
     )
@@ -172,9 +172,8 @@ def _neuron_node(i: int, j: int, n: Neuron, blame: float | None, uses: int, larg
     if blame is not None:
         tip += f"\nblame d(loss)/d(output) = {blame:.6g}, summed over {uses} use{'s' if uses != 1 else ''}"
     shown = f"{blame:.2g}" if blame is not None else ""
-    attrs = {**CIRCLE, "label": Html(html_text(shown)), "tooltip": quoted_text(tip)}
-    if fill is not None:
-        attrs.update(style="filled", fillcolor=fill, fontcolor=text_color(fill))
+    attrs = {**CIRCLE, "label": Html(html_text(shown)), "tooltip": quoted_text(tip), "style": "filled",
+             "fillcolor": fill or "#ffffff", "fontcolor": text_color(fill)}  # filled: lines pass behind
     return f"\tL{i}N{j} [{attributes(attrs)}]\n"
 
 

@@ -99,10 +99,11 @@ def test_weight_lines_width_by_size_colour_by_sign_with_tooltips() -> None:
 def test_without_a_loss_nothing_is_filled() -> None:
     model = nn.MLP(2, [2, 1], rng=0)
     drawn = svg(nn.draw(model))
-    assert all(drawn["node"][f"L{i}N{j}"].fill is None for i, j in [(0, 0), (0, 1), (1, 0)])
+    assert all(drawn["node"][f"L{i}N{j}"].fill == "#ffffff" for i, j in [(0, 0), (0, 1), (1, 0)])
+    assert "legend" in drawn["node"] and "blame" not in " ".join(drawn["node"]["legend"].texts)
     loss = batch_loss(model)
     model.zero_grad()  # parameters only: interior grads stay, so the neurons still have blame
-    assert svg(nn.draw(model, loss))["node"]["L0N0"].fill is not None
+    assert svg(nn.draw(model, loss))["node"]["L0N0"].fill != "#ffffff"
 
 
 def test_layers_neurons_names_and_errors() -> None:
