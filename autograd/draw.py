@@ -373,9 +373,8 @@ def _input_edge(src: str, dst: str, contribution: float, count: int, how: str, l
         attrs = {
             "label": Html(html_text(label)),
             "penwidth": f"{0.6 + 5.4 * t:.2f}",
-            "color": mix(ZERO, POSITIVE if contribution > 0 else NEGATIVE, 0.35 + 0.65 * t)
-            if contribution != 0.0
-            else "#999999",
+            "color": "#999999" if contribution == 0.0 or math.isnan(contribution)
+            else mix(ZERO, POSITIVE if contribution > 0 else NEGATIVE, round(0.35 + 0.65 * t, 3)),
             "tooltip": quoted_text(f"blame passed back: {_precise(contribution)} = {how}"),
         }
     return f"\t{src} -> {dst}" + (f" [{attributes(attrs)}]" if attrs else "") + "\n"

@@ -10,11 +10,14 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from svg_helpers import lightness, parse
 
 import autograd
 from autograd import Value, draw, draw_dot, scope
 from autograd.render import to_bytes
+from autograd.testing import expressions
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -263,3 +266,21 @@ def test_blame_false_draws_plain_micrograd_style() -> None:
     src = draw(neuron(), blame=False).source
     assert "fillcolor" not in src and "penwidth" not in src and "legend" not in src
     assert "grad 0.5" in src  # the numbers are still shown
+
+
+@settings(max_examples=30)
+@given(expressions(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12))
+def test_any_graph_and_label_gives_valid_dot_with_one_edge_per_use(expr, label: str) -> None:
+    xs = [Value(x, label=label) for x in expr.inputs]
+    out = expr(*xs)
+    out.backward()
+    order = autograd.topological_order(out)
+    g = draw(out, max_nodes=10_000)
+    assert g.source == draw(out, max_nodes=10_000).source
+    uses = sum(len(v.parents) for v in order)
+    assert g.source.count(" -> ") == uses + sum(1 for v in order if not v.is_leaf)
+    drawn = parse(to_bytes(g, "svg", backend="pure"))  # parses: every label was escaped
+    assert len(drawn["node"]) == len(order) + sum(1 for v in order if not v.is_leaf) + ("legend" in drawn["node"])
+    assert len(drawn["edge"]) == g.source.count(" -> ")
+    if label.strip():
+        assert label.strip() in " ".join(drawn["node"]["n0"].texts)
