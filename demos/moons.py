@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     model, X, y, history = train(args.n, args.steps, args.seed)
     print(f"final training accuracy: {history.train_accuracy[-1] * 100:.0f}% after {args.steps} steps")
     written = [
-        plot.loss_curve(history, args.out / "moons_loss.png", title="hinge loss + L2, SGD with lr 1.0 -> 0.1"),
+        plot.loss_curve(history, args.out / "moons_loss.png", title="hinge loss + L2, SGD with lr 1.0 -> 0.1",
+                        xlabel="SGD step (full batch)"),
         plot.decision_boundary(model, X, y, args.out / "moons_boundary.png", resolution=20 if args.tiny else 60,
                                title=f"MLP(2, [16, 16, 1]) after {args.steps} steps"),
     ]

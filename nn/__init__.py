@@ -15,8 +15,9 @@ from .fit import History, fit, predict
 from .mlp import MLP, Layer, Neuron
 from .module import Module
 from .serialize import LoadError, load
+from .torch_export import to_torch
 
 __all__ = [
     "MLP", "Dropout", "History", "Layer", "LoadError", "Module", "Neuron", "datasets", "draw", "fit", "load",
-    "losses", "optim", "predict",
+    "losses", "optim", "predict", "to_torch",
 ]

@@ -33,7 +33,7 @@ def _save(fig: Any, path: str | os.PathLike) -> str:
     return str(path)
 
 
-def loss_curve(history: History, path: str | os.PathLike, title: str = "training") -> str:
+def loss_curve(history: History, path: str | os.PathLike, title: str = "training", xlabel: str = "epoch") -> str:
     """Loss per epoch (training and, if recorded, validation) and accuracy below it when known."""
     has_acc = any(a is not None for a in history.train_accuracy)
     fig = _figure(6.0, 6.0 if has_acc else 3.6)
@@ -42,7 +42,7 @@ def loss_curve(history: History, path: str | os.PathLike, title: str = "training
     ax.plot(epochs, history.train_loss, color=COLORS[0], label="training loss")
     if history.val_loss:
         ax.plot(range(len(history.val_loss)), history.val_loss, color=COLORS[1], label="validation loss")
-    ax.set_xlabel("epoch (one step per epoch with a full batch)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
     ax.set_title(title)
     ax.legend()
@@ -52,7 +52,7 @@ def loss_curve(history: History, path: str | os.PathLike, title: str = "training
         if any(a is not None for a in history.val_accuracy):
             ax2.plot(range(len(history.val_accuracy)), [100 * (a or 0.0) for a in history.val_accuracy], color=COLORS[1], label="validation")
         ax2.set_ylim(0, 105)
-        ax2.set_xlabel("epoch")
+        ax2.set_xlabel(xlabel)
         ax2.set_ylabel("accuracy (%)")
         ax2.legend()
     return _save(fig, path)
@@ -84,8 +84,10 @@ def draw_boundary(ax: Any, model: Callable, X: Sequence, y: Sequence, resolution
     for k, label in enumerate(labels):
         pts = [p for p, t in zip(X, y) if int(t) == label]
         ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=14, color=COLORS[k % len(COLORS)] if len(labels) > 2 else ("#3b4cc0", "#b40426")[k], edgecolors="k", linewidths=0.3, label=f"class {label}")
+    ax.set_xlim(gx[0], gx[-1])
+    ax.set_ylim(gy[0], gy[-1])
+    ax.legend(fontsize=8, loc="lower left")
     ax.set_title(title)
-    ax.set_aspect("equal", adjustable="datalim")
 
 
 def decision_boundary(model: Callable, X: Sequence, y: Sequence, path: str | os.PathLike, resolution: int = 80, threshold: float = 0.0, title: str = "decision boundary") -> str:

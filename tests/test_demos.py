@@ -21,6 +21,49 @@ def test_engine_tour(tmp_path: Path) -> None:
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
 
 
+def _png(path: Path) -> None:
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 5_000, path
+
+
+def test_moons(tmp_path: Path, capsys) -> None:
+    import nn
+
+    run_demo("moons.py", "--out", str(tmp_path), "--tiny")
+    _png(tmp_path / "moons_loss.png")
+    _png(tmp_path / "moons_boundary.png")
+    model = nn.load(tmp_path / "moons_model.json")
+    assert model.num_parameters() == 337
+    out = capsys.readouterr().out
+    assert "337 parameters" in out and "step   0 loss" in out
+
+
+def test_logistic_neuron(tmp_path: Path, capsys) -> None:
+    run_demo("logistic_neuron.py", "--out", str(tmp_path), "--tiny")
+    _png(tmp_path / "logistic_fit.png")
+    assert "learned slope w =" in capsys.readouterr().out
+
+
+def test_regression(tmp_path: Path) -> None:
+    run_demo("regression.py", "--out", str(tmp_path), "--tiny")
+    _png(tmp_path / "regression_fit.png")
+    _png(tmp_path / "regression_loss.png")
+
+
+def test_xor(tmp_path: Path, capsys) -> None:
+    run_demo("xor.py", "--out", str(tmp_path), "--tiny")
+    _png(tmp_path / "xor_boundaries.png")
+    out = capsys.readouterr().out
+    assert "one neuron" in out and "MLP(2, [4, 1])" in out
+
+
+def test_overfitting(tmp_path: Path, capsys) -> None:
+    run_demo("overfitting.py", "--out", str(tmp_path), "--tiny")
+    _png(tmp_path / "overfitting.png")
+    out = capsys.readouterr().out
+    assert all(name in out for name in ("no regularisation", "L2", "dropout", "early stopping"))
+
+
 def test_moons_writes_the_network_diagram_and_one_neurons_graph(tmp_path: Path) -> None:
     run_demo("moons.py", "--out", str(tmp_path), "--tiny")
     for stem in ("moons_network", "moons_neuron"):

@@ -112,3 +112,34 @@ def test_errors_name_the_loss_and_value(call, error, message: str) -> None:
     with pytest.raises(error) as info:
         call()
     assert message in str(info.value)
+
+
+# ---- property tests: every loss's gradient, on random batches ------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from autograd.testing import smooth_floats  # noqa: E402
+
+
+@settings(max_examples=40)
+@given(st.lists(st.tuples(smooth_floats(-4, 4, kinks=[1.0, -1.0]), st.sampled_from([-1, 1])), min_size=1, max_size=6))
+def test_hinge_gradcheck_property(batch: list[tuple[float, int]]) -> None:
+    ss, ts = [s for s, _ in batch], [t for _, t in batch]
+    assert gradcheck(lambda *v: losses.hinge(list(v), ts), ss)
+
+
+@settings(max_examples=40)
+@given(st.lists(st.tuples(smooth_floats(-6, 6), st.floats(0, 1)), min_size=1, max_size=6))
+def test_bce_with_logits_gradcheck_property(batch: list[tuple[float, float]]) -> None:
+    zs, ts = [z for z, _ in batch], [t for _, t in batch]
+    assert gradcheck(lambda *v: losses.binary_cross_entropy_with_logits(list(v), ts), zs)
+
+
+@settings(max_examples=40)
+@given(st.integers(2, 4).flatmap(lambda k: st.lists(st.tuples(st.lists(smooth_floats(-5, 5), min_size=k, max_size=k), st.integers(0, k - 1)), min_size=1, max_size=4)))
+def test_cross_entropy_gradcheck_property(batch: list[tuple[list[float], int]]) -> None:
+    k = len(batch[0][0])
+    flat = [z for row, _ in batch for z in row]
+    ts = [t for _, t in batch]
+    assert gradcheck(lambda *v: losses.cross_entropy([list(v[i : i + k]) for i in range(0, len(v), k)], ts), flat)

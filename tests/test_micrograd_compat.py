@@ -146,3 +146,64 @@ def test_lecture_trace_and_manual_backward() -> None:
     for node in reversed(topo):
         node._backward()
     assert (a.grad, b.grad, c.grad, f.grad) == pytest.approx((6.0, -4.0, -2.0, 4.0))
+
+
+# ---- nn.MLP in the demo notebook's loop, as written there but for the imports ---------------
+
+
+def test_nn_mlp_runs_micrographs_demo_loop_unchanged() -> None:
+    import numpy as np
+
+    from nn import MLP
+    from nn.datasets import moons
+
+    np.random.seed(1337)
+    random.seed(1337)
+
+    X, y = moons(n=40, noise=0.1, seed=1)  # the notebook: make_moons(n_samples=100, noise=0.1)
+    X, y = np.array(X), np.array(y)
+    y = y * 2 - 1  # make y be -1 or 1
+
+    model = MLP(2, [16, 16, 1])  # 2-layer neural network
+    assert len(model.parameters()) == 337
+
+    def loss(batch_size=None):
+        # inline DataLoader :)
+        if batch_size is None:
+            Xb, yb = X, y
+        else:
+            ri = np.random.permutation(X.shape[0])[:batch_size]
+            Xb, yb = X[ri], y[ri]
+        inputs = [list(map(Value, xrow)) for xrow in Xb]
+
+        # forward the model to get scores
+        scores = list(map(model, inputs))
+
+        # svm "max-margin" loss
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(yb, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        # L2 regularization
+        alpha = 1e-4
+        reg_loss = alpha * sum((p * p for p in model.parameters()))
+        total_loss = data_loss + reg_loss
+
+        # also get accuracy
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(yb, scores)]
+        return total_loss, sum(accuracy) / len(accuracy)
+
+    first, _ = loss()
+    for k in range(20):
+        # forward
+        total_loss, acc = loss()
+
+        # backward
+        model.zero_grad()
+        total_loss.backward()
+
+        # update (sgd)
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+
+    last, acc = loss()
+    assert last.data < first.data and acc >= 0.8
