@@ -75,7 +75,7 @@ def draw(
     _check_collapse(collapse)
     if collapse is None:
         _guard_size(root, max_nodes)  # stops walking once the limit is passed: big graphs fail fast
-    from .render import Drawing  # needs the graphviz package
+    Drawing = drawing_class("draw")
 
     order = topological_order(root)
     plan = _Plan(order, collapse)
@@ -111,6 +111,21 @@ def draw(
 
 draw_dot = draw
 """micrograd's name for :func:`draw`."""
+
+
+def drawing_class(where: str) -> type[Drawing]:
+    """:class:`~autograd.render.Drawing`, or an error saying how to install the graphviz package."""
+    try:
+        from .render import Drawing
+    except ModuleNotFoundError as error:
+        if error.name != "graphviz":
+            raise
+        raise ModuleNotFoundError(
+            f"{where}: drawing needs the graphviz Python package: pip install \"blamegrad[viz]\" "
+            f"(or \"blamegrad[viz-pure]\" to render without installing Graphviz itself)",
+            name="graphviz",
+        ) from None
+    return Drawing
 
 
 # -- size guard ---------------------------------------------------------------------------------

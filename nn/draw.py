@@ -29,7 +29,7 @@ import autograd
 from autograd import Value
 from autograd.colors import blame_color, mix, text_color
 from autograd.dotlabels import Html, attributes, html_text, num, quoted_text
-from autograd.draw import FONT, RANKDIRS, legend_node
+from autograd.draw import FONT, RANKDIRS, drawing_class, legend_node
 
 from .mlp import MLP, Layer, Neuron
 from .module import Module
@@ -70,7 +70,7 @@ def draw(
             f"nn.draw: the model has {weights} weights, over max_weights={max_weights}; "
             f"draw a smaller model or raise the limit with max_weights=..."
         )
-    from autograd.render import Drawing  # needs the graphviz package
+    Drawing = drawing_class("nn.draw")
 
     blame, uses = _neuron_blame(layers, loss) if loss is not None else ({}, {})
     largest = max((abs(b) for b in blame.values() if math.isfinite(b)), default=0.0)

@@ -130,3 +130,16 @@ def test_a_dot_syntax_error_is_reported_with_the_programs_message() -> None:
 
 def test_exports() -> None:
     assert autograd.draw is draw and autograd.draw_dot is draw
+
+
+def test_missing_graphviz_package_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import nn
+
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz now fails
+    monkeypatch.delitem(sys.modules, "autograd.render")
+    with pytest.raises(ModuleNotFoundError, match=r'draw: drawing needs the graphviz Python package: pip install "blamegrad\[viz\]"'):
+        draw(scoped_loss())
+    with pytest.raises(ModuleNotFoundError, match="nn.draw: drawing needs the graphviz"):
+        nn.draw(nn.Neuron(2, rng=0))
