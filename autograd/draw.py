@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix, text_color
 from .dotlabels import Html, attributes, html_text, num, quoted_text
@@ -38,7 +38,7 @@ from .value import Value
 if TYPE_CHECKING:
     from .render import Drawing
 
-Collapse = Union[None, int, str]
+Collapse = int | str | None
 NodeAttrs = Callable[[Value], "dict[str, str]"]
 
 DEFAULT_MAX_NODES = 400

@@ -86,14 +86,14 @@ def _choose(fmt: str, backend: str) -> str:
     return exe
 
 
-def to_bytes(graph: graphviz.Digraph | str, format: str = "svg", backend: str = "auto") -> bytes:  # noqa: A002
+def to_bytes(graph: graphviz.Digraph | str, format: str = "svg", backend: str = "auto") -> bytes:
     """Lay out ``graph`` (a Digraph or DOT source) and return it as ``format`` bytes."""
     fmt = format.lower()
     source = graph if isinstance(graph, str) else graph.source
     exe = _choose(fmt, backend)
     try:
         done = subprocess.run(
-            [exe, "-Kdot", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=120
+            [exe, "-Kdot", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=120, check=False
         )
     except FileNotFoundError:
         raise GraphvizNotFound(f"render: could not run {exe!r}.\n{INSTALL_HINT}") from None
@@ -103,7 +103,7 @@ def to_bytes(graph: graphviz.Digraph | str, format: str = "svg", backend: str = 
     return done.stdout
 
 
-def save(graph: graphviz.Digraph | str, path: str | os.PathLike[str], format: str | None = None,  # noqa: A002
+def save(graph: graphviz.Digraph | str, path: str | os.PathLike[str], format: str | None = None,
          backend: str = "auto") -> Path:
     """Write ``graph`` to ``path``; the format comes from the suffix (``.svg``, ``.png``, ``.pdf``)."""
     path = Path(path)
@@ -119,7 +119,7 @@ def save(graph: graphviz.Digraph | str, path: str | os.PathLike[str], format: st
 class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` that renders with ``dot`` or, failing that, graphviz-pure."""
 
-    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:  # noqa: A002
+    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
         """Write this drawing to ``path`` (SVG, PNG or PDF by suffix); returns the path."""
         return save(self, path, format)
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import autograd
 from autograd import Value
 from autograd.colors import blame_color, mix, text_color
-from autograd.dotlabels import Html, attributes, html_text, num, quoted_text
+from autograd.dotlabels import Html, attributes, html_text, quoted_text
 from autograd.draw import FONT, RANKDIRS, drawing_class, legend_node
 
 from .mlp import MLP, Layer, Neuron

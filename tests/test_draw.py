@@ -154,12 +154,12 @@ def test_collapse_draws_each_scope_as_one_box_with_its_blame() -> None:
     order = autograd.topological_order(out)
     tanhs = [v for v in order if v.op == "tanh"]
     src = draw(out, collapse="neuron").source
-    assert sorted(re.findall(r"^\t+(g\d+) \[", src, flags=re.M)) == ["g0", "g1", "g2"]
+    assert sorted(re.findall(r"^\t+(g\d+) \[", src, flags=re.MULTILINE)) == ["g0", "g1", "g2"]
     assert f"blame {autograd.dotlabels.num(tanhs[0].grad)}" in src  # neuron 0's output grad
     assert "blame 1<" in src  # the last neuron holds the root: its blame is the seed
     layer = draw(out, collapse="layer").source
     assert layer == draw(out, collapse=1).source
-    assert re.findall(r"^\t+(g\d+) \[", layer, flags=re.M) == ["g0", "g1"]
+    assert re.findall(r"^\t+(g\d+) \[", layer, flags=re.MULTILINE) == ["g0", "g1"]
     assert "layers.0.neurons" not in layer
     assert "n0 -> g0 [" in layer  # x feeds layer 0 twice: one merged edge
     assert "(x2)" in layer

@@ -108,7 +108,7 @@ def test_without_a_loss_nothing_is_filled() -> None:
 
 def test_layers_neurons_names_and_errors() -> None:
     layer = nn.Layer(2, 3, rng=0)
-    assert re.findall(r"^\t+(L\d+N\d+) \[", nn.draw(layer).source, flags=re.M) == ["L0N0", "L0N1", "L0N2"]
+    assert re.findall(r"^\t+(L\d+N\d+) \[", nn.draw(layer).source, flags=re.MULTILINE) == ["L0N0", "L0N1", "L0N2"]
     neuron = nn.Neuron(3, activation="tanh", rng=0)
     out = neuron([1.0, 2.0, 3.0])
     out.backward()
