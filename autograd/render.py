@@ -97,6 +97,8 @@ def to_bytes(graph: graphviz.Digraph | str, format: str = "svg", backend: str = 
         )
     except FileNotFoundError:
         raise GraphvizNotFound(f"render: could not run {exe!r}.\n{INSTALL_HINT}") from None
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"render: {Path(exe).name} took over 120 s; draw with collapse=... or a smaller graph") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"render: {Path(exe).name} -T{fmt} failed (exit {done.returncode}): {message}")
