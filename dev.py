@@ -27,7 +27,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 MAIN_DEMO = ["demos/moons.py", "--out", "out"]
 COMMANDS = {
     # command: (extras to install, what to run with the venv's python)
-    "demo": ("viz,plot", MAIN_DEMO),
+    "demo": ("viz-pure,plot", MAIN_DEMO),  # viz-pure: drawings render even without `dot`
     "test": ("all", ["-m", "pytest"]),
 }
 

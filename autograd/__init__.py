@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .anomaly import detect_anomaly
 from .backward import grad
+from .draw import draw, draw_dot
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
 from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
@@ -31,6 +32,8 @@ __all__ = [
     "current_scope",
     "detect_anomaly",
     "dot",
+    "draw",
+    "draw_dot",
     "enable_grad",
     "exp",
     "grad",

@@ -12,6 +12,10 @@ Writes to the output folder:
 - ``moons_boundary.png``: the plane coloured by the predicted class, with the training points:
   the network's boundary bends around both moons.
 - ``moons_model.json``: the trained weights (``nn.load`` reads them back).
+- ``moons_network.svg`` / ``.png``: the trained network, neurons filled by their blame for the
+  final loss, lines by weight (hover in the SVG for values).
+- ``moons_neuron.svg`` / ``.png``: the computation graph of one first-layer neuron on the point
+  with the smallest margin, with the blame from that point's loss on every edge.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import autograd
 import nn
+from autograd import Value
 from nn import losses, optim
 
 
@@ -43,6 +49,38 @@ def train(n: int, steps: int, seed: int, quiet: bool = False) -> tuple[nn.MLP, l
         if not quiet and (k % 10 == 0 or k == steps - 1):
             print(f"step {k:3d} loss {total_loss.data:.4f}, accuracy {accuracy * 100:.0f}%")
     return model, X, y, history
+
+
+def draw_blame(model: nn.MLP, X: list, y: list, out: Path) -> list[str]:
+    """The network diagram and one neuron's computation graph, blame from the trained model's loss."""
+    from autograd.render import GraphvizNotFound
+
+    scores = [model(x) for x in X]
+    loss = losses.hinge(scores, y)
+    model.zero_grad()
+    loss.backward()
+    network = nn.draw(model, loss)
+    # One point, its inputs and the neuron's parameters labelled, the rest of the model as is.
+    k = min(range(len(X)), key=lambda i: y[i] * scores[i].data)  # the point closest to the wrong side
+    x = [Value(X[k][0], label="x0"), Value(X[k][1], label="x1")]
+    point_loss = losses.hinge([model(x)], [y[k]])
+    model.zero_grad()
+    point_loss.backward()
+    outputs = [v for v in autograd.topological_order(point_loss) if v.op == "relu" and v.scope and
+               v.scope.startswith("layers.0.")]
+    neuron_out = max(outputs, key=lambda v: abs(v.grad))  # the first-layer neuron most to blame
+    for name, p in model.named_parameters():
+        if name.startswith(neuron_out.scope + "."):
+            p.label = name.removeprefix(neuron_out.scope + ".")
+    neuron_out.label = f"{neuron_out.scope} out"
+    neuron = autograd.draw(neuron_out)
+    written = []
+    try:
+        for drawing, stem in ((network, "moons_network"), (neuron, "moons_neuron")):
+            written += [str(drawing.save(out / f"{stem}.svg")), str(drawing.save(out / f"{stem}.png"))]
+    except GraphvizNotFound as error:  # the other outputs are still worth having
+        print(error)
+    return written
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     model.save(args.out / "moons_model.json")
     written.append(str(args.out / "moons_model.json"))
+    written += draw_blame(model, X, y, args.out)
     print("wrote " + ", ".join(written))
 
 

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from . import datasets, losses, optim
+from .draw import draw
 from .dropout import Dropout
 from .mlp import MLP, Layer, Neuron
 from .module import Module
@@ -33,6 +34,7 @@ __all__ = [
     "Module",
     "Neuron",
     "datasets",
+    "draw",
     "fit",
     "load",
     "losses",

@@ -62,3 +62,14 @@ def test_overfitting(tmp_path: Path, capsys) -> None:
     _png(tmp_path / "overfitting.png")
     out = capsys.readouterr().out
     assert all(name in out for name in ("no regularisation", "L2", "dropout", "early stopping"))
+
+
+def test_moons_writes_the_network_diagram_and_one_neurons_graph(tmp_path: Path) -> None:
+    run_demo("moons.py", "--out", str(tmp_path), "--tiny")
+    for stem in ("moons_network", "moons_neuron"):
+        assert (tmp_path / f"{stem}.svg").read_text().lstrip().startswith("<?xml")
+        assert (tmp_path / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
+    network = (tmp_path / "moons_network.svg").read_text()
+    assert network.count('class="node"') == 2 + 16 + 16 + 1 + 1  # inputs, neurons, legend
+    neuron = (tmp_path / "moons_neuron.svg").read_text()
+    assert ">w.0<" in neuron and ">b<" in neuron and ">relu<" in neuron
