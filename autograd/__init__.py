@@ -21,13 +21,16 @@ from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
 from .modes import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .ops import OPS, Op
+from .stepper import Stepper, backward_steps
 from .value import Value
 
 __all__ = [
     "OPS",
     "GradcheckError",
     "Op",
+    "Stepper",
     "Value",
+    "backward_steps",
     "current_scope",
     "detect_anomaly",
     "dot",
