@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .anomaly import detect_anomaly
 from .backward import grad
+from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
 from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
@@ -36,6 +37,7 @@ __all__ = [
     "dot",
     "enable_grad",
     "exp",
+    "explain",
     "grad",
     "gradcheck",
     "is_grad_enabled",
