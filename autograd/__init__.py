@@ -14,8 +14,10 @@ order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`a
 
 from __future__ import annotations
 
+from .animate import animate
 from .anomaly import detect_anomaly
 from .backward import grad
+from .draw import draw, draw_dot
 from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
 from .gradcheck import GradcheckError, gradcheck
@@ -31,10 +33,13 @@ __all__ = [
     "Op",
     "Stepper",
     "Value",
+    "animate",
     "backward_steps",
     "current_scope",
     "detect_anomaly",
     "dot",
+    "draw",
+    "draw_dot",
     "enable_grad",
     "exp",
     "explain",
