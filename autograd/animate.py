@@ -5,7 +5,8 @@ Each picture is :func:`autograd.draw` of the whole graph with the stepper's prog
 - the node the current step processes: a thick orange outline;
 - nodes whose grad is final (interior nodes already processed, leaves whose every user is
   processed): a green outline;
-- nodes still waiting for blame from above: grey and dashed, no fill.
+- nodes still waiting for blame from above: grey and dashed, no fill;
+- input edges of nodes not processed yet: grey, dashed, unlabelled (that blame is not sent yet).
 
 Fills are the drawing's usual blame colours, so you watch the blame arrive. Unlabelled nodes get
 their sentence name (``n3``) written beside the box, so the captions can be followed.
@@ -19,6 +20,7 @@ each step's sentence underneath. Drawing needs the ``graphviz`` package and Grap
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +39,9 @@ DONE = {"color": "#2e7d32", "penwidth": "2.5", "class": "step-done"}
 """DOT attributes of a node whose grad is final."""
 PENDING = {"style": "dashed", "color": "#bdbdbd", "fontcolor": "#9e9e9e", "class": "step-pending"}
 """DOT attributes of a node still waiting for its grad (its blame fill is dropped)."""
+
+PENDING_EDGE = '[color="#d0d0d0" style=dashed tooltip="blame not sent yet"]'
+"""DOT attributes of an input edge whose user has not been processed yet."""
 
 LEGEND = (
     "Orange outline: the node this step processes (its grad is pushed into its inputs). "
@@ -81,13 +86,26 @@ def progress_attrs(stepper: Stepper) -> Callable[[Value], dict[str, str]]:
     return attrs
 
 
+_INPUT_EDGE = re.compile(r"^\t(\S+) -> n(\d+)op(?: \[.*\])?\n$")
+
+
 def draw_progress(stepper: Stepper, **draw_options: Any) -> Drawing:
     """:func:`autograd.draw` of the stepper's graph with its progress marked (see the module doc)."""
     from .draw import draw
 
     if "node_attrs" in draw_options:
         raise TypeError("show: node_attrs is set by the stepper (it marks the progress); leave it out")
-    return draw(stepper.root, node_attrs=progress_attrs(stepper), **draw_options)
+    g = draw(stepper.root, node_attrs=progress_attrs(stepper), **draw_options)
+    # draw labels every input edge with local x (the user's grad). A user not yet processed has
+    # not sent that blame: its input edges are drawn grey and unlabelled. Edge statements read
+    # "n<i> -> n<j>op [...]", ids by topological position (documented by draw).
+    stepped = {id(step.node) for step in stepper.history}
+    order = stepper.order
+    for k, line in enumerate(g.body):
+        match = _INPUT_EDGE.match(line)
+        if match and id(order[int(match.group(2))]) not in stepped:
+            g.body[k] = f"\t{match.group(1)} -> n{match.group(2)}op {PENDING_EDGE}\n"
+    return g
 
 
 def animate(loss: Value, path: str | os.PathLike[str], *, seed: float = 1.0, **draw_options: Any) -> Path:
