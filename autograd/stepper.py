@@ -119,8 +119,9 @@ def formula(node: Value, index: int, names: Mapping[int, str]) -> str:
     if index >= len(fn.derivative):
         return f"d{names[id(node)]}/d{names[id(parents[index])]}"
     text = fn.derivative[index]
-    if fn.params and "k-1" in text:
-        text = text.replace("(k-1)", _short(fn.params[0] - 1.0)).replace("k-1", _short(fn.params[0] - 1.0))
+    if fn.params and "^(k-1)" in text:  # x^(k-1) with the exponent worked out: x^2, or x for k = 2
+        power = fn.params[0] - 1.0
+        text = text.replace("^(k-1)", "" if power == 1.0 else "^" + _short(power))
     values = {"out": names[id(node)], "k": _short(fn.params[0]) if fn.params else "k"}
     values["x"] = names[id(parents[0])]
     if len(parents) > 1:
