@@ -67,7 +67,8 @@ class Explanation:
                 "backward started from (1.0 unless you passed one)"
             )
         n = len(self.uses)
-        head = f"dL/d{name} = sum over the {n} use{'s' if n != 1 else ''} of {name} of  d(node)/d{name} x dL/d(node):"
+        uses = f"{n} use{'s' if n != 1 else ''}"
+        head = f"dL/d{name} = sum over the {uses} of {name} of  d(node)/d{name} x dL/d(node):"
         rows = [("node", f"d(node)/d{name}", "dL/d(node)", "contribution")]
         for use in self.uses:
             text = formula(use.node, use.position, self.names)
@@ -100,7 +101,9 @@ def explain(v: Value, root: Value) -> Explanation:
     if not isinstance(v, Value):
         raise TypeError(f"explain: expected a Value to explain, got {type(v).__name__} ({v!r})")
     if not isinstance(root, Value):
-        raise TypeError(f"explain: root must be the Value backward ran from, got {type(root).__name__} ({root!r})")
+        raise TypeError(
+            f"explain: root must be the Value backward ran from, got {type(root).__name__} ({root!r})"
+        )
     order = topological_order(root)
     names = node_names(order)
     if id(v) not in names:

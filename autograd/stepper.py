@@ -42,7 +42,7 @@ from .value import Value, to_float
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["InputStep", "Step", "Stepper", "backward_steps", "describe", "node_names", "number"]
+__all__ = ["InputStep", "Step", "Stepper", "backward_steps", "describe", "formula", "node_names", "number"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,7 +58,9 @@ def number(x: float) -> str:
     """A float for a sentence: 3 decimals, or 3 significant digits when tiny or huge."""
     if not math.isfinite(x):
         return repr(x)
-    if x == 0.0 or 1e-3 <= abs(x) < 1e5:
+    if x == 0.0:
+        return "0.000"  # -0.0 too, as drawings show it
+    if 1e-3 <= abs(x) < 1e5:
         return f"{x:.3f}"
     return f"{x:.3g}"
 

@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         skips["needs_dot"] = "Graphviz `dot` not installed (apt-get install graphviz)"
     browser = shutil.which("chromium") and importlib.util.find_spec("playwright") is not None
     if not browser and os.environ.get("BLAMEGRAD_REQUIRE_BROWSER") != "1":
-        skips["needs_browser"] = "needs chromium (apt-get install chromium) and playwright (pip install blamegrad[test])"
+        skips["needs_browser"] = (
+            "needs chromium (apt-get install chromium) and playwright (pip install blamegrad[test])"
+        )
     for item in items:
         for marker, reason in skips.items():
             if marker in item.keywords:

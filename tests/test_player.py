@@ -64,7 +64,7 @@ def test_player_steps_with_buttons_slider_and_keys(browser: Any, tmp_path: Path)
     page = browser.new_page()
     problems: list[str] = []
     requests: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"console {m.type}: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(page_path.as_uri())
@@ -72,7 +72,8 @@ def test_player_steps_with_buttons_slider_and_keys(browser: Any, tmp_path: Path)
     def state() -> tuple[str, str, str, str]:
         sentence = page.text_content("#sentence") or ""
         current = " ".join(page.locator("#stage #current text").all_text_contents())  # the box's words
-        return sentence, " ".join(current.split()), page.input_value("#slider"), page.text_content("#counter") or ""
+        counter = page.text_content("#counter") or ""
+        return sentence, " ".join(current.split()), page.input_value("#slider"), counter
 
     first = state()
     assert first[0].startswith("step 1/5  o = tanh(n)")
@@ -91,7 +92,8 @@ def test_player_steps_with_buttons_slider_and_keys(browser: Any, tmp_path: Path)
 
     page.fill("#slider", "5")  # dragging the slider to the end
     last = state()
-    assert last[0].startswith("step 5/5  n2 = x1 * w1") and last[3] == "frame 5 / 5" and page.is_disabled("#next")
+    assert last[0].startswith("step 5/5  n2 = x1 * w1") and last[3] == "frame 5 / 5"
+    assert page.is_disabled("#next")
     page.click("#prev")
     assert state()[0].startswith("step 4/5")
     page.keyboard.press("Home")
