@@ -3,8 +3,9 @@
 Each picture is :func:`autograd.draw` of the whole graph with the stepper's progress on top:
 
 - the node the current step processes: a thick orange outline;
-- nodes whose grad is final (interior nodes already processed, leaves whose every user is
-  processed): a green outline;
+- nodes done with (interior nodes already processed, leaves whose every user is processed):
+  a green outline;
+- interior nodes whose grad is final but whose own step is still to come: drawn as usual;
 - nodes still waiting for blame from above: grey and dashed, no fill;
 - input edges of nodes not processed yet: grey, dashed, unlabelled (that blame is not sent yet).
 
@@ -31,12 +32,14 @@ from .value import Value
 if TYPE_CHECKING:
     from .render import Drawing
 
-__all__ = ["CURRENT", "DONE", "PENDING", "animate", "draw_progress", "progress_attrs"]
+__all__ = ["CURRENT", "DONE", "PENDING", "READY", "animate", "draw_progress", "progress_attrs"]
 
 CURRENT = {"color": "#ef6c00", "penwidth": "4", "class": "step-current", "id": "current"}
 """DOT attributes of the node the current step processes."""
 DONE = {"color": "#2e7d32", "penwidth": "2.5", "class": "step-done"}
 """DOT attributes of a node whose grad is final."""
+READY = {"class": "step-ready"}
+"""DOT attributes of an interior node whose grad is final but whose own step is still to come."""
 PENDING = {"style": "dashed", "color": "#bdbdbd", "fontcolor": "#9e9e9e", "class": "step-pending"}
 """DOT attributes of a node still waiting for its grad (its blame fill is dropped)."""
 
@@ -45,7 +48,8 @@ PENDING_EDGE = '[color="#d0d0d0" style=dashed tooltip="blame not sent yet"]'
 
 LEGEND = (
     "Orange outline: the node this step processes (its grad is pushed into its inputs). "
-    "Green outline: grad final. Grey dashed: still waiting for blame from above. "
+    "Green outline: done (grad final and passed on). Plain outline: grad final, its step is to come. "
+    "Grey dashed: still waiting for blame from above. "
     "Fill: blame so far (red: raising the value raises L; blue: lowers it)."
 )
 
@@ -62,21 +66,18 @@ def progress_attrs(stepper: Stepper) -> Callable[[Value], dict[str, str]]:
     root_done = stepper.done  # a leaf root has no step: its grad is final once the pass ran
     names = stepper.names
 
-    def final(v: Value) -> bool:  # will this node's grad change any more?
-        key = id(v)
-        if key in stepped:
-            return True
-        if v._edges:
-            return False
-        mine = users.get(key)
-        return mine <= stepped if mine else root_done  # a leaf without users is a leaf root
+    def final(v: Value) -> bool:  # has all the blame from above arrived?
+        mine = users.get(id(v))
+        return mine <= stepped if mine else root_done  # no users: the root
 
     def attrs(v: Value) -> dict[str, str]:
         key = id(v)
         if key == current_id:
             out = dict(CURRENT)
-        elif final(v):
+        elif key in stepped or (not v._edges and final(v)):
             out = dict(DONE)
+        elif final(v):
+            out = dict(READY)
         else:
             out = dict(PENDING)
         if not v.label:

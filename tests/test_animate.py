@@ -33,13 +33,14 @@ def test_progress_marks_current_done_and_pending() -> None:
     before = node_lines(s.show().source)
     assert all("step-pending" in line for line in before.values())  # nothing ran yet
     s.next()
-    s.next()  # o = tanh(n), then n = n6 + b: b's only user is done, so b is final
+    s.next()  # o = tanh(n), then n = n6 + b: b and n6 have all their blame, b is a leaf: done
     attrs = progress_attrs(s)
     order = {v.label or s.names[id(v)]: v for v in s.order}
     assert attrs(order["n"])["class"] == "step-current"
     assert attrs(order["o"])["class"] == "step-done"
     assert attrs(order["b"])["class"] == "step-done"
-    assert attrs(order["n6"])["class"] == "step-pending" and attrs(order["n6"])["xlabel"] == "n6"
+    assert attrs(order["n6"])["class"] == "step-ready" and attrs(order["n6"])["xlabel"] == "n6"
+    assert attrs(order["n2"])["class"] == "step-pending" and attrs(order["n2"])["xlabel"] == "n2"
     assert attrs(order["x1"])["class"] == "step-pending" and "xlabel" not in attrs(order["x1"])
     s.run()
     attrs = progress_attrs(s)
