@@ -14,21 +14,27 @@ order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`a
 
 from __future__ import annotations
 
+from .animate import animate
 from .anomaly import detect_anomaly
 from .backward import grad
 from .draw import draw, draw_dot
+from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
 from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
 from .modes import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .ops import OPS, Op
+from .stepper import Stepper, backward_steps
 from .value import Value
 
 __all__ = [
     "OPS",
     "GradcheckError",
     "Op",
+    "Stepper",
     "Value",
+    "animate",
+    "backward_steps",
     "current_scope",
     "detect_anomaly",
     "dot",
@@ -36,6 +42,7 @@ __all__ = [
     "draw_dot",
     "enable_grad",
     "exp",
+    "explain",
     "grad",
     "gradcheck",
     "is_grad_enabled",

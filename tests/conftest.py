@@ -1,12 +1,15 @@
-"""Shared test set-up: Hypothesis profiles and the ``needs_dot`` marker.
+"""Shared test set-up: Hypothesis profiles and the ``needs_dot`` and ``needs_browser`` markers.
 
 ``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``) runs many more examples than the default ``dev``.
 Tests marked ``needs_dot`` skip when Graphviz's ``dot`` is missing, unless
 ``BLAMEGRAD_REQUIRE_DOT=1`` (set by CI), where a missing ``dot`` fails them instead.
+Tests marked ``needs_browser`` drive Debian's ``chromium`` with Playwright; likewise they skip
+when either is missing unless ``BLAMEGRAD_REQUIRE_BROWSER=1`` (set by CI).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 
@@ -23,12 +26,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_dot: needs the Graphviz `dot` program")
     config.addinivalue_line("markers", "slow: builds graphs of a million nodes")
+    config.addinivalue_line("markers", "needs_browser: drives a headless chromium with playwright")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if shutil.which("dot") or os.environ.get("BLAMEGRAD_REQUIRE_DOT") == "1":
-        return
-    skip = pytest.mark.skip(reason="Graphviz `dot` not installed (apt-get install graphviz)")
+    skips = {}
+    if not shutil.which("dot") and os.environ.get("BLAMEGRAD_REQUIRE_DOT") != "1":
+        skips["needs_dot"] = "Graphviz `dot` not installed (apt-get install graphviz)"
+    browser = shutil.which("chromium") and importlib.util.find_spec("playwright") is not None
+    if not browser and os.environ.get("BLAMEGRAD_REQUIRE_BROWSER") != "1":
+        skips["needs_browser"] = (
+            "needs chromium (apt-get install chromium) and playwright (pip install blamegrad[test])"
+        )
     for item in items:
-        if "needs_dot" in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in skips.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
+import pytest
+
 DEMOS = Path(__file__).resolve().parent.parent / "demos"
 
 
@@ -73,3 +75,13 @@ def test_moons_writes_the_network_diagram_and_one_neurons_graph(tmp_path: Path) 
     assert network.count('class="node"') == 2 + 16 + 16 + 1 + 1  # inputs, neurons, legend
     neuron = (tmp_path / "moons_neuron.svg").read_text()
     assert ">w.0<" in neuron and ">b<" in neuron and ">relu<" in neuron
+@pytest.mark.needs_dot
+def test_step_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_demo("step_through.py", "--out", str(tmp_path))
+    printed = capsys.readouterr().out
+    assert "step 1/5  o = tanh(n)   dL/do = 1.000   dL/dn += (1 - o^2) = 0.500 x 1.000 = 0.500" in printed
+    assert "dL/dw1 += (x1) = 2.000 x 0.500 = 1.000" in printed and "1.000   = w1.grad" in printed
+    assert "grads: x1 -1.5000  x2 +0.5000  w1 +1.0000  w2 +0.0000  b +0.5000" in printed
+    page = (tmp_path / "step_through.html").read_text()
+    assert page.count("<template") == 5 and "step 5/5  n2 = x1 * w1" in page
+    assert len(list((tmp_path / "step_through_frames").glob("step_*.svg"))) == 5

@@ -1,0 +1,189 @@
+"""The stepper walks backward node by node and ends exactly where ``backward()`` ends."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, Value, backward_steps, topological_order
+from autograd.stepper import Stepper, formula
+from autograd.testing import Expression, expressions, op_inputs
+
+
+def build(expr: Expression) -> tuple[Value, list[Value]]:
+    out = expr(*(Value(x) for x in expr.inputs))
+    return out, topological_order(out)
+
+
+def bits(order: list[Value]) -> list[str]:
+    return [repr(v.grad) for v in order]  # repr tells -0.0 from 0.0 and matches nan to nan
+
+
+@given(expressions(), st.floats(-3, 3, allow_nan=False))
+def test_all_steps_leave_the_grads_backward_leaves(expr: Expression, seed: float) -> None:
+    out1, order1 = build(expr)
+    out2, order2 = build(expr)
+    for v1, v2 in zip(order1, order2):  # leaves accumulate: start both from the same old grads
+        v1.grad = v2.grad = 0.25
+    out1.backward(seed)
+    steps = list(backward_steps(out2, seed))
+    assert bits(order1) == bits(order2)
+    assert len(steps) == sum(1 for v in order2 if not v.is_leaf)
+
+
+@given(expressions())
+def test_steps_come_in_backward_order_with_consistent_records(expr: Expression) -> None:
+    out, order = build(expr)
+    steps = list(backward_steps(out))
+    assert [s.node for s in steps] == [v for v in reversed(order) if not v.is_leaf]
+    assert [s.index for s in steps] == list(range(1, len(steps) + 1))
+    for s in steps:
+        assert s.total == len(steps)
+        assert [e.input for e in s.inputs] == list(s.node.parents)
+        assert [e.local for e in s.inputs] == list(s.node.local_grads)
+        assert s.grad == s.node.grad  # nothing above adds to a node after its own step
+        for e in s.inputs:
+            assert repr(e.contribution) == repr(e.local * s.grad)
+        assert len(str(s).splitlines()) == len(s.inputs)
+
+
+@settings(max_examples=50)
+@given(expressions(), st.data())
+def test_stopping_half_way_leaves_partial_grads(expr: Expression, data: st.DataObject) -> None:
+    out, order = build(expr)
+    reference, ref_order = build(expr)
+    reference.backward()
+    final = {id(v): g for v, g in zip(order, bits(ref_order))}
+    steps = backward_steps(out)
+    n = sum(1 for v in order if not v.is_leaf)
+    k = data.draw(st.integers(0, n))
+    taken = [next(steps) for _ in range(k)]
+    if k == 0:
+        assert all(v.grad == 0.0 for v in order)  # nothing happens before the first next()
+    for s in taken:  # a processed node had all its blame before its step
+        assert repr(s.node.grad) == final[id(s.node)]
+    running = {id(v): 0.0 for v in order}
+    running[id(out)] = 1.0 if k else 0.0  # the seed, added by the first next()
+    for s in taken:  # each input's running grad is the sum of what reached it so far, in order
+        for e in s.inputs:
+            running[id(e.input)] += e.contribution
+            assert repr(e.grad_after) == repr(running[id(e.input)])
+    assert bits(order) == [repr(running[id(v)]) for v in order]
+
+
+def test_half_way_on_a_chain() -> None:
+    a = Value(0.5, label="a")
+    b = a * 2.0
+    b.label = "b"
+    c = b.tanh()
+    steps = backward_steps(c)
+    first = next(steps)
+    assert first.node is c and c.grad == 1.0
+    assert b.grad == pytest.approx(1 - c.data**2) and a.grad == 0.0
+    next(steps)
+    assert a.grad == pytest.approx(2 * (1 - c.data**2))
+
+
+def test_reused_node_gets_one_record_per_use_and_a_running_total() -> None:
+    a = Value(3.0, label="a")
+    sq = a * a
+    (step,) = backward_steps(sq)
+    assert [e.input for e in step.inputs] == [a, a]
+    assert [e.grad_after for e in step.inputs] == [3.0, 6.0]
+    first, second = str(step).splitlines()
+    assert "dL/da += (a) = 3.000 x 1.000 = 3.000" in first and "is now" not in first
+    assert second.strip() == "dL/da += (a) = 3.000 x 1.000 = 3.000   (dL/da is now 6.000)"
+
+
+def test_sentence_reads_like_the_chain_rule() -> None:
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    steps = list(backward_steps(o))
+    first = "step 1/5  o = tanh(n)   dL/do = 1.000   dL/dn += (1 - o^2) = 0.500 x 1.000 = 0.500"
+    assert str(steps[0]) == first
+    last = str(steps[-1]).splitlines()
+    assert last[0].startswith("step 5/5  n2 = x1 * w1   dL/dn2 = 0.500   ")
+    assert last[0].endswith("dL/dx1 += (w1) = -3.000 x 0.500 = -1.500")
+    assert last[1].strip() == "dL/dw1 += (x1) = 2.000 x 0.500 = 1.000"
+    assert last[1].index("dL/dw1") == last[0].index("dL/dx1")  # inputs line up under each other
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+def test_every_op_has_a_formula_in_node_names(op: autograd.Op) -> None:
+    from hypothesis import find
+
+    xs = find(op_inputs(op.bind(*op.param_cases[:1]) if op.param_cases else op), lambda _: True)
+    bound = op.bind(*op.param_cases[:1]) if op.param_cases else op
+    leaves = [Value(x, label=f"a{i}") for i, x in enumerate(xs)]
+    out = autograd.value.apply(bound, *leaves)
+    out.label = "out1"
+    (step,) = backward_steps(out)
+    for i in range(len(leaves)):
+        text = formula(out, i, step.names)
+        assert not re.search(r"\b(x|y|out|k)\b", text), text  # every placeholder was substituted
+    assert len(str(step).splitlines()) == len(leaves)
+
+
+def test_ten_thousand_node_graph_steps_without_recursion() -> None:
+    x = Value(0.1, label="x")
+    y = x
+    for i in range(10_000):
+        y = (y * 0.999 + 0.001) if i % 2 else y.tanh()
+    ref = Value(0.1)
+    z = ref
+    for i in range(10_000):
+        z = (z * 0.999 + 0.001) if i % 2 else z.tanh()
+    z.backward()
+    stepper = Stepper(y)
+    steps = stepper.run()
+    assert len(steps) == stepper.total == 15_000
+    assert repr(x.grad) == repr(ref.grad) and x.grad != 0.0
+    assert str(steps[-1]).startswith("step 15000/15000  n1 = tanh(x)")
+
+
+def test_stepper_repl_api() -> None:
+    a = Value(2.0, label="a")
+    loss = (a * 3.0).relu()
+    loss.label = "loss"
+    s = Stepper(loss)
+    assert repr(s) == "Stepper(L = loss = relu(n2) = 6.000, 0/2 steps done)"
+    assert s.current is None and not s.done and a.grad == 0.0
+    first = s.next()
+    assert first is not None and first.node is loss and s.current is first
+    assert repr(s) == "Stepper(L = loss = relu(n2) = 6.000, 1/2 steps done, at loss = relu(n2))"
+    assert repr(first) == "<Step 1/2 loss = relu(n2)>"
+    rest = s.run()
+    assert [st.index for st in rest] == [2] and s.done and a.grad == 3.0
+    assert s.next() is None and s.run() == [] and [t.index for t in s.history] == [1, 2]
+
+
+def test_leaf_root_has_no_steps_but_is_seeded() -> None:
+    a = Value(1.0)
+    s = Stepper(a, seed=2.0)
+    assert s.run() == [] and s.done and a.grad == 2.0
+
+
+def test_errors_name_the_function_and_value() -> None:
+    with pytest.raises(TypeError, match=r"backward_steps: expected a Value, got float \(1.0\)"):
+        backward_steps(1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Stepper: expected a Value, got str"):
+        Stepper("loss")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"backward_steps: seed: expected a real number, got str"):
+        backward_steps(Value(1.0), "1")  # type: ignore[arg-type]
+
+
+def test_anomaly_mode_stops_at_the_same_node_as_backward() -> None:
+    x = Value(0.0, label="x")
+    y = x.sqrt() * 0.0  # d sqrt/dx = inf at 0, times 0 upstream: nan
+    with autograd.detect_anomaly():
+        with pytest.raises(FloatingPointError, match="backward of sqrt"):
+            list(backward_steps(y))
