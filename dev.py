@@ -3,6 +3,7 @@
 
     python3 dev.py demo    # train the main demo; pictures go to out/
     python3 dev.py test    # the whole test suite (extra arguments go to pytest)
+    python3 dev.py tutorial  # Jupyter on demos/tutorial (the runnable tutorial)
 
 Each command creates ``.venv`` when it is missing, installs the package into it with the extras
 it needs (again only when pyproject.toml changes), installs Graphviz's ``dot`` with apt when it is
@@ -29,6 +30,8 @@ COMMANDS = {
     # command: (extras to install, what to run with the venv's python)
     "demo": ("viz-pure,plot", MAIN_DEMO),  # viz-pure: drawings render even without `dot`
     "test": ("all", ["-m", "pytest"]),
+    # Starts Jupyter on the tutorial notebooks; it prints the address to open if no browser opens.
+    "tutorial": ("tutorial", ["-m", "notebook", "--notebook-dir=demos/tutorial"]),
 }
 
 DOT_HELP = """\
