@@ -1,13 +1,16 @@
 # Shortcuts for dev.py, which does all set-up itself (venv, pip install, Graphviz).
 PYTHON ?= python3
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 demo:
 	$(PYTHON) dev.py demo
 
 test:
 	$(PYTHON) dev.py test
+
+bench:
+	$(PYTHON) dev.py bench
 
 clean:
 	rm -rf .venv out .hypothesis build *.egg-info

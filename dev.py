@@ -3,6 +3,7 @@
 
     python3 dev.py demo    # train the main demo; pictures go to out/
     python3 dev.py test    # the whole test suite (extra arguments go to pytest)
+    python3 dev.py bench   # benchmarks against micrograd and hand-written floats
 
 Each command creates ``.venv`` when it is missing, installs the package into it with the extras
 it needs (again only when pyproject.toml changes), installs Graphviz's ``dot`` with apt when it is
@@ -29,6 +30,7 @@ COMMANDS = {
     # command: (extras to install, what to run with the venv's python)
     "demo": ("viz,plot", MAIN_DEMO),
     "test": ("all", ["-m", "pytest"]),
+    "bench": ("bench", ["benchmarks/run.py"]),
 }
 
 DOT_HELP = """\

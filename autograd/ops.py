@@ -255,15 +255,20 @@ SUM = Op("sum", "sum", None, lambda *xs: sum(xs, 0.0), _sum_local, ("1",), (ANY,
 # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
 def _dot(*wxb: float) -> float:
     total = wxb[-1] if len(wxb) % 2 else 0.0
-    for i in range(0, len(wxb) - 1, 2):
-        total += wxb[i] * wxb[i + 1]
+    it = iter(wxb)
+    for w, x in zip(it, it):  # (w_0, x_0), (w_1, x_1), ...; a trailing bias is left out
+        total += w * x
     return total
 
 
 def _dot_local(out: Any, *wxb: Any) -> tuple[Any, ...]:
     n = len(wxb) - len(wxb) % 2
-    pairs = tuple(wxb[i ^ 1] for i in range(n))  # partner of each input: w_i <-> x_i
-    return pairs + (1.0,) if len(wxb) % 2 else pairs
+    partners = list(wxb)  # d/dw_i = x_i and d/dx_i = w_i: swap each pair
+    partners[0:n:2] = wxb[1:n:2]
+    partners[1:n:2] = wxb[0:n:2]
+    if n < len(wxb):
+        partners[-1] = 1.0  # d/db = 1
+    return tuple(partners)
 
 
 DOT = Op("dot", "dot", None, _dot, _dot_local, ("partner (w_i <-> x_i); 1 for the bias",), (ANY,))
