@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .anomaly import detect_anomaly
 from .backward import grad
+from .compile import Compiled, TraceMismatch, compile
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
 from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
@@ -25,9 +26,12 @@ from .value import Value
 
 __all__ = [
     "OPS",
+    "Compiled",
     "GradcheckError",
     "Op",
+    "TraceMismatch",
     "Value",
+    "compile",
     "current_scope",
     "detect_anomaly",
     "dot",

@@ -216,7 +216,10 @@ def as_value(x: Operand, where: str) -> Value:
     """``x`` itself if it is a Value, else a new constant leaf; ``TypeError`` names ``where``."""
     if isinstance(x, Value):
         return x
-    return Value(to_float(x, f"{where}: operand"))
+    constant = Value(to_float(x, f"{where}: operand"))
+    if state.constants is not None:  # autograd.compile is tracing: it writes constants inline
+        state.constants.append(constant)
+    return constant
 
 
 _PLAIN = frozenset((Value, float, int))  # operand types that need no further checks
