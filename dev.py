@@ -25,7 +25,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
-MAIN_DEMO = ["demos/engine_tour.py", "--out", "out"]
+MAIN_DEMO = ["demos/moons.py", "--out", "out"]
 COMMANDS = {
     # command: (extras to install, what to run with the venv's python)
     "demo": ("viz,plot", MAIN_DEMO),

@@ -1,0 +1,160 @@
+"""Small seeded datasets for learning: classification in 2-D, and noisy 1-D regression.
+
+Each returns ``(X, y)`` as plain lists: ``X`` is a list of points (each a list of floats), ``y``
+a list of labels (ints) or targets (floats). The same ``seed`` gives the same data, bit for bit.
+
+Two-class sets give labels 0 and 1, or -1 and +1 with ``signed=True`` (what :func:`nn.losses.hinge`
+expects). Multi-class sets give labels 0..k-1.
+
+- :func:`moons`: two interleaving half circles (scikit-learn's ``make_moons``, micrograd's demo).
+- :func:`circles`: a small circle inside a large one.
+- :func:`xor`: four clusters at the corners; opposite corners share a label.
+- :func:`spiral`: ``classes`` interleaved spiral arms (CS231n's example).
+- :func:`blobs`: ``centers`` Gaussian clusters placed evenly on a circle.
+- :func:`line`: y = slope * x + intercept + noise.
+- :func:`sine`: y = sin(x) + noise for x in [-pi, pi].
+
+>>> X, y = moons(4, seed=0)
+>>> len(X), len(X[0]), sorted(y)
+(4, 2, [0, 0, 1, 1])
+>>> moons(4, seed=0) == moons(4, seed=0)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+
+from .init import Rng, make_rng
+
+Dataset = tuple[list[list[float]], list]
+
+
+def _count(n: object, where: str, least: int = 1, what: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < least:
+        raise ValueError(f"nn.datasets.{where}: {what} must be an int >= {least}, got {n!r}")
+    return int(n)
+
+
+def _scale(x: object, where: str, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(float(x)) or float(x) < 0:
+        raise ValueError(f"nn.datasets.{where}: {what} must be a finite number >= 0, got {x!r}")
+    return float(x)
+
+
+def _rng(seed: Rng, where: str) -> random.Random:
+    if seed is None:
+        raise TypeError(f"nn.datasets.{where}: seed must be an int or a random.Random, got None")
+    return make_rng(int(seed) if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) else seed, f"nn.datasets.{where}")
+
+
+def _finish(points: list[list[float]], labels: list, rng: random.Random, signed: bool = False) -> Dataset:
+    order = list(range(len(points)))
+    rng.shuffle(order)
+    if signed:
+        labels = [2 * t - 1 for t in labels]
+    return [points[i] for i in order], [labels[i] for i in order]
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: Rng = 0, signed: bool = False) -> Dataset:
+    """Two interleaving half circles, ``n`` points (label 0: upper moon, 1: lower moon)."""
+    n, noise, rng = _count(n, "moons", 2), _scale(noise, "moons", "noise"), _rng(seed, "moons")
+    n_out = n // 2
+    n_in = n - n_out
+    points, labels = [], []
+    for k in range(n_out):
+        t = math.pi * k / max(n_out - 1, 1)
+        points.append([math.cos(t), math.sin(t)])
+        labels.append(0)
+    for k in range(n_in):
+        t = math.pi * k / max(n_in - 1, 1)
+        points.append([1.0 - math.cos(t), 0.5 - math.sin(t)])
+        labels.append(1)
+    points = [[x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)] for x, y in points]
+    return _finish(points, labels, rng, signed)
+
+
+def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Rng = 0, signed: bool = False) -> Dataset:
+    """A circle of radius ``factor`` (label 1) inside one of radius 1 (label 0)."""
+    n, noise, rng = _count(n, "circles", 2), _scale(noise, "circles", "noise"), _rng(seed, "circles")
+    factor = _scale(factor, "circles", "factor")
+    n_out = n // 2
+    points, labels = [], []
+    for count, radius, label in ((n_out, 1.0, 0), (n - n_out, factor, 1)):
+        for k in range(count):
+            t = 2 * math.pi * k / count
+            points.append([radius * math.cos(t) + rng.gauss(0.0, noise), radius * math.sin(t) + rng.gauss(0.0, noise)])
+            labels.append(label)
+    return _finish(points, labels, rng, signed)
+
+
+def xor(n: int = 100, noise: float = 0.2, seed: Rng = 0, signed: bool = False) -> Dataset:
+    """Clusters around (+-1, +-1): label 1 where the signs differ (no straight line separates them)."""
+    n, noise, rng = _count(n, "xor"), _scale(noise, "xor", "noise"), _rng(seed, "xor")
+    corners = [(1.0, 1.0), (-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0)]
+    points, labels = [], []
+    for k in range(n):
+        cx, cy = corners[k % 4]
+        points.append([cx + rng.gauss(0.0, noise), cy + rng.gauss(0.0, noise)])
+        labels.append(0 if cx == cy else 1)
+    return _finish(points, labels, rng, signed)
+
+
+def spiral(n: int = 150, classes: int = 3, noise: float = 0.2, seed: Rng = 0) -> Dataset:
+    """``classes`` spiral arms from the centre, ``n`` points in all, labels 0..classes-1."""
+    n, noise, rng = _count(n, "spiral"), _scale(noise, "spiral", "noise"), _rng(seed, "spiral")
+    classes = _count(classes, "spiral", 2, "classes")
+    points, labels = [], []
+    for k in range(n):
+        c = k % classes
+        r = (k // classes + 1) / (n // classes + 1)  # radius grows along the arm
+        t = c * 2 * math.pi / classes + 4.0 * r + rng.gauss(0.0, noise)
+        points.append([r * math.sin(t), r * math.cos(t)])
+        labels.append(c)
+    return _finish(points, labels, rng)
+
+
+def blobs(n: int = 100, centers: int = 3, std: float = 0.5, seed: Rng = 0) -> Dataset:
+    """``centers`` round Gaussian clusters of spread ``std``, centred on a circle of radius 3."""
+    n, std, rng = _count(n, "blobs"), _scale(std, "blobs", "std"), _rng(seed, "blobs")
+    centers = _count(centers, "blobs", 1, "centers")
+    points, labels = [], []
+    for k in range(n):
+        c = k % centers
+        a = 2 * math.pi * c / centers
+        points.append([3 * math.cos(a) + rng.gauss(0.0, std), 3 * math.sin(a) + rng.gauss(0.0, std)])
+        labels.append(c)
+    return _finish(points, labels, rng)
+
+
+def line(n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.3, seed: Rng = 0) -> Dataset:
+    """``n`` points x in [-1, 1] with y = slope * x + intercept + Gaussian noise."""
+    n, noise, rng = _count(n, "line"), _scale(noise, "line", "noise"), _rng(seed, "line")
+    for name, v in (("slope", slope), ("intercept", intercept)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
+            raise ValueError(f"nn.datasets.line: {name} must be a finite number, got {v!r}")
+    xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
+    return [[x] for x in xs], [float(slope) * x + float(intercept) + rng.gauss(0.0, noise) for x in xs]
+
+
+def sine(n: int = 50, noise: float = 0.1, seed: Rng = 0) -> Dataset:
+    """``n`` points x in [-pi, pi] with y = sin(x) + Gaussian noise."""
+    n, noise, rng = _count(n, "sine"), _scale(noise, "sine", "noise"), _rng(seed, "sine")
+    xs = [rng.uniform(-math.pi, math.pi) for _ in range(n)]
+    return [[x] for x in xs], [math.sin(x) + rng.gauss(0.0, noise) for x in xs]
+
+
+def split(X: list, y: list, fraction: float = 0.2, seed: Rng = 0) -> tuple[Dataset, Dataset]:
+    """Shuffle and split into ``(train, validation)``, ``fraction`` of the points going to validation."""
+    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0.0 < float(fraction) < 1.0:
+        raise ValueError(f"nn.datasets.split: fraction must be in (0, 1), got {fraction!r}")
+    X, y = list(X), list(y)
+    if len(X) != len(y) or len(X) < 2:
+        raise ValueError(f"nn.datasets.split: need at least 2 points and as many labels, got {len(X)} points and {len(y)} labels")
+    order = list(range(len(X)))
+    _rng(seed, "split").shuffle(order)
+    k = min(max(1, round(len(X) * float(fraction))), len(X) - 1)
+    val, train = order[:k], order[k:]
+    return ([X[i] for i in train], [y[i] for i in train]), ([X[i] for i in val], [y[i] for i in val])

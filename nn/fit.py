@@ -1,0 +1,299 @@
+"""``fit``: the training loop (forward, loss, zero_grad, backward, step) with the usual extras.
+
+One epoch is one pass over the training set in shuffled mini-batches (one full batch by
+default, as in micrograd's demo). After each epoch the :class:`History` records the training
+loss and accuracy (from the predictions made during the epoch, before each step) and, with
+``validation=(X_val, y_val)``, the validation loss and accuracy (evaluation mode, no graph).
+``early_stopping=k`` stops after ``k`` epochs without a better validation loss and puts back the
+best weights seen.
+
+Every argument is checked, and the model is run once on all the data without recording a graph
+(so a bad label or a wrong input size is found), before any weight changes.
+
+>>> import nn
+>>> X, y = nn.datasets.line(20, seed=0)
+>>> model = nn.MLP(1, [1], rng=0)
+>>> history = nn.fit(model, X, y, loss="mse", optimizer=nn.optim.SGD(model.parameters(), lr=0.3), epochs=50)
+>>> history.train_loss[-1] < history.train_loss[0]
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from autograd import Value, no_grad
+
+from . import losses
+from .module import Module
+from .optim import SGD, Optimizer
+
+LossFn = Callable[[list, list], Value]
+AccuracyFn = Callable[[list, list], float]
+
+
+@dataclass
+class History:
+    """What happened in each epoch of :func:`fit` (lists indexed by epoch)."""
+
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float | None] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float | None] = field(default_factory=list)
+    stopped_early: bool = False
+    """True when early stopping ended training before ``epochs``."""
+    best_epoch: int | None = None
+    """The epoch (0-based) with the lowest validation loss, when there is validation."""
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs ran."""
+        return len(self.train_loss)
+
+
+def _value(v: Any) -> float:
+    return v.data if isinstance(v, Value) else float(v)
+
+
+def sign_accuracy(predictions: list, targets: list) -> float:
+    """Fraction of scores on the right side of 0 (targets: -1/+1, or 0/1 read as t >= 0.5)."""
+    positive = [t > 0 for t in targets] if any(t < 0 for t in targets) else [t >= 0.5 for t in targets]
+    return sum((_value(p) > 0) == t for p, t in zip(predictions, positive)) / len(targets)
+
+
+def probability_accuracy(predictions: list, targets: list) -> float:
+    """Fraction of probabilities on the right side of 0.5."""
+    return sum((_value(p) > 0.5) == (t >= 0.5) for p, t in zip(predictions, targets)) / len(targets)
+
+
+def argmax_accuracy(predictions: list, targets: list) -> float:
+    """Fraction of rows whose largest score is at the target class."""
+    hits = 0
+    for row, t in zip(predictions, targets):
+        scores = [_value(z) for z in row]
+        hits += scores.index(max(scores)) == int(t)
+    return hits / len(targets)
+
+
+ACCURACY: dict[LossFn, AccuracyFn] = {
+    losses.hinge: sign_accuracy,
+    losses.binary_cross_entropy_with_logits: sign_accuracy,
+    losses.binary_cross_entropy: probability_accuracy,
+    losses.cross_entropy: argmax_accuracy,
+}
+"""How :func:`fit` measures accuracy for each built-in classification loss (mse has none)."""
+
+
+def predict(model: Callable, X: Sequence) -> list:
+    """The model's outputs on every row of ``X`` as floats (or lists of floats), without a graph."""
+    was_training = getattr(model, "training", False)
+    if isinstance(model, Module):
+        model.eval()
+    try:
+        with no_grad():
+            outs = [model(x) for x in _rows(X, "nn.predict")]
+    finally:
+        if isinstance(model, Module):
+            model.train(was_training)
+    return [[_value(v) for v in o] if isinstance(o, list) else _value(o) for o in outs]
+
+
+def _rows(X: Any, where: str, nin: int | None = None) -> list[list[float]]:
+    if isinstance(X, (str, bytes, Value)) or not hasattr(X, "__len__"):
+        raise TypeError(f"{where}: X must be a list of input rows, got {type(X).__name__}")
+    rows = []
+    for i, row in enumerate(X):
+        if isinstance(row, (str, bytes)) or not hasattr(row, "__len__"):
+            raise TypeError(f"{where}: X[{i}] must be a list of numbers, got {type(row).__name__} ({row!r})")
+        out = []
+        for j, x in enumerate(row):
+            if isinstance(x, bool) or not isinstance(x, numbers.Real):
+                raise TypeError(f"{where}: X[{i}][{j}] must be a number, got {type(x).__name__} ({x!r})")
+            if not math.isfinite(float(x)):
+                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {float(x)!r}")
+            out.append(float(x))
+        if nin is not None and len(out) != nin:
+            raise ValueError(f"{where}: X[{i}] has {len(out)} values but the model takes {nin} inputs")
+        rows.append(out)
+    return rows
+
+
+def _data(X: Any, y: Any, where: str, nin: int | None) -> tuple[list[list[float]], list[float]]:
+    rows = _rows(X, where, nin)
+    if not rows:
+        raise ValueError(f"{where}: X is empty")
+    if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
+        raise TypeError(f"{where}: y must be a list of targets, got {type(y).__name__}")
+    targets = []
+    for i, t in enumerate(y):
+        if isinstance(t, bool) or not isinstance(t, numbers.Real):
+            raise TypeError(f"{where}: y[{i}] must be a number, got {type(t).__name__} ({t!r})")
+        if not math.isfinite(float(t)):
+            raise ValueError(f"{where}: y[{i}] must be finite, got {float(t)!r}")
+        targets.append(float(t))
+    if len(targets) != len(rows):
+        raise ValueError(f"{where}: X has {len(rows)} rows but y has {len(targets)} targets")
+    return rows, targets
+
+
+def _optional_count(x: object, where: str) -> int | None:
+    if x is None:
+        return None
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral) or int(x) < 1:
+        raise ValueError(f"{where} must be a positive int or None, got {x!r}")
+    return int(x)
+
+
+def fit(
+    model: Module,
+    X: Sequence,
+    y: Sequence,
+    loss: Union[str, LossFn] = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    validation: tuple[Sequence, Sequence] | None = None,
+    early_stopping: int | None = None,
+    progress: bool = True,
+    seed: int = 0,
+    l2: float = 0.0,
+    accuracy: AccuracyFn | None = None,
+) -> History:
+    """Train ``model`` on ``(X, y)``; returns the per-epoch :class:`History`.
+
+    ``loss`` is a name from :data:`nn.losses.LOSSES` or a function ``(predictions, targets) ->
+    Value``. ``optimizer`` defaults to ``SGD(model.parameters(), lr=0.1)``. ``l2=alpha`` adds
+    ``alpha * sum(p^2)`` over the parameters to the training loss (the recorded losses leave it out,
+    so training and validation losses compare). ``seed`` fixes the mini-batch shuffling.
+    """
+    where = "nn.fit"
+    if not isinstance(model, Module) or not callable(model):
+        raise TypeError(f"{where}: model must be a callable nn.Module, got {type(model).__name__}")
+    if isinstance(loss, str):
+        if loss not in losses.LOSSES:
+            raise ValueError(f"{where}: unknown loss {loss!r}; choose one of {', '.join(losses.LOSSES)} or pass a function")
+        loss_fn: LossFn = losses.LOSSES[loss]
+    elif callable(loss):
+        loss_fn = loss
+    else:
+        raise TypeError(f"{where}: loss must be a name or a function, got {type(loss).__name__} ({loss!r})")
+    acc_fn = accuracy if accuracy is not None else ACCURACY.get(loss_fn)
+    epochs_ = _optional_count(epochs, f"{where}: epochs")
+    if epochs_ is None:
+        raise ValueError(f"{where}: epochs must be a positive int, got None")
+    batch = _optional_count(batch_size, f"{where}: batch_size")
+    patience = _optional_count(early_stopping, f"{where}: early_stopping")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{where}: seed must be an int, got {type(seed).__name__} ({seed!r})")
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not math.isfinite(float(l2)) or l2 < 0:
+        raise ValueError(f"{where}: l2 must be a finite number >= 0, got {l2!r}")
+    if not isinstance(progress, bool):
+        raise TypeError(f"{where}: progress must be a bool, got {type(progress).__name__}")
+    nin = getattr(model, "nin", None)
+    Xs, ys = _data(X, y, where, nin)
+    val = None
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError(f"{where}: validation must be a pair (X_val, y_val), got {type(validation).__name__}")
+        val = _data(validation[0], validation[1], f"{where}: validation", nin)
+    if patience is not None and val is None:
+        raise ValueError(f"{where}: early_stopping needs validation=(X_val, y_val) to watch")
+    params = model.parameters()
+    opt = optimizer if optimizer is not None else SGD(params, lr=0.1)
+    if not isinstance(opt, Optimizer):
+        raise TypeError(f"{where}: optimizer must be an nn.optim optimizer, got {type(opt).__name__}")
+    opt.lr  # noqa: B018 - a bad scheduled rate raises here, before training
+
+    # A dry run: every prediction and target through the loss, no graph, no weight changes.
+    for rows, targets in [(Xs, ys)] + ([val] if val else []):
+        _loss_value(model, loss_fn, rows, targets)
+
+    return _train(model, loss_fn, acc_fn, opt, Xs, ys, val, epochs_, batch or len(Xs), patience, progress, seed, float(l2))
+
+
+def _loss_value(model: Module, loss_fn: LossFn, rows: list, targets: list) -> tuple[float, list]:
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            preds = [model(x) for x in rows]
+            out = loss_fn(preds, targets)
+    finally:
+        model.train(was_training)
+    if not isinstance(out, Value):
+        raise TypeError(f"nn.fit: the loss must return a Value, got {type(out).__name__} ({out!r})")
+    return out.data, preds
+
+
+def _train(
+    model: Module, loss_fn: LossFn, acc_fn: AccuracyFn | None, opt: Optimizer, Xs: list, ys: list,
+    val: tuple[list, list] | None, epochs: int, batch: int, patience: int | None, progress: bool, seed: int, l2: float,
+) -> History:
+    history = History()
+    rng = random.Random(seed)
+    params = model.parameters()
+    was_training = model.training
+    best, best_weights, waited = math.inf, None, 0
+    bar = _progress_bar(epochs) if progress else None
+    model.train()
+    try:
+        for epoch in range(epochs):
+            order = list(range(len(Xs)))
+            if batch < len(Xs):
+                rng.shuffle(order)
+            total, preds_all, targets_all = 0.0, [], []
+            for start in range(0, len(order), batch):
+                idx = order[start : start + batch]
+                preds = [model(Xs[i]) for i in idx]
+                targets = [ys[i] for i in idx]
+                data_loss = loss_fn(preds, targets)
+                objective = data_loss + losses.l2(params, l2) if l2 else data_loss
+                opt.zero_grad()
+                objective.backward()
+                opt.step()
+                total += data_loss.data * len(idx)
+                preds_all += preds
+                targets_all += targets
+            history.train_loss.append(total / len(Xs))
+            history.train_accuracy.append(acc_fn(preds_all, targets_all) if acc_fn else None)
+            if val is not None:
+                val_loss, val_preds = _loss_value(model, loss_fn, *val)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(acc_fn(val_preds, val[1]) if acc_fn else None)
+                if val_loss < best:
+                    best, waited, history.best_epoch = val_loss, 0, epoch
+                    best_weights = [p.data for p in params]
+                else:
+                    waited += 1
+            if bar is not None:
+                bar.set_postfix(loss=f"{history.train_loss[-1]:.4f}")
+                bar.update(1)
+            if patience is not None and waited >= patience:
+                history.stopped_early = True
+                break
+        if patience is not None and best_weights is not None:
+            for p, w in zip(params, best_weights):
+                p.data = w
+    finally:
+        if bar is not None:
+            bar.close()
+        model.train(was_training)
+    return history
+
+
+def _progress_bar(epochs: int) -> Any:
+    """A tqdm bar on a terminal; None when stderr is not a terminal or tqdm is not installed."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        print("nn.fit: pip install tqdm (or blamegrad[train]) for a progress bar", file=sys.stderr)
+        return None
+    return tqdm(total=epochs, desc="training", unit="epoch", leave=False)

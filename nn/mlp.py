@@ -1,0 +1,167 @@
+"""``Neuron``, ``Layer`` and ``MLP``: a weighted sum and an activation, stacked.
+
+A neuron computes ``act(w . x + b)``: ONE ``autograd.dot`` node for the weighted sum (not a chain
+of additions), then one activation node (none for ``linear``). A layer is ``nout`` neurons reading
+the same inputs and always returns a list. An MLP chains layers; like micrograd's it returns a
+single ``Value`` when the last layer has one output.
+
+Every node a neuron makes (its weights at construction, its dot and activation nodes when
+called) carries the scope ``layers.{i}.neurons.{j}`` when built and called through an MLP, the
+same path as the parameter names, so a drawing can group a neuron's nodes in one box.
+
+>>> model = MLP(2, [16, 16, 1], rng=0)
+>>> model.num_parameters()
+337
+>>> out = model([0.5, -1.0])
+>>> out.op, out.scope, out.parents[0].scope
+('dot', 'layers.2.neurons.0', 'layers.2.neurons.0')
+>>> [name for name, _ in model.named_parameters()][:3]
+['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import autograd
+from autograd import Value
+
+from .dropout import Dropout
+from .init import Rng, check_activation, init_bound, make_rng
+from .module import Module
+
+
+def check_count(n: object, where: str, what: str) -> int:
+    """``n`` if it is a positive int (not a bool), else an error naming ``where`` and the value."""
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"{where}: {what} must be a positive int, got {type(n).__name__} ({n!r})")
+    if n < 1:
+        raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
+    return n
+
+
+def as_inputs(x: object, nin: int, where: str) -> list[Value]:
+    """``x`` (a list, tuple, numpy array or other sequence) as a list of ``nin`` Values.
+
+    Numbers become constant leaves once here, so every neuron of a layer shares the same inputs.
+    """
+    if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{where}: expected a sequence of {nin} inputs, got {type(x).__name__} ({x!r})")
+    xs = x if isinstance(x, list) else list(x)  # type: ignore[call-overload]
+    if len(xs) != nin:
+        raise ValueError(f"{where}: expected {nin} inputs, got {len(xs)}")
+    if all(type(v) is Value for v in xs):
+        return xs
+    return [v if isinstance(v, Value) else Value(v) for v in xs]
+
+
+_ACT = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
+
+
+class Neuron(Module):
+    """``activation(w . x + b)``: ``nin`` weights, one bias, one dot node then the activation."""
+
+    def __init__(self, nin: int, activation: str = "relu", rng: Rng = None) -> None:
+        super().__init__()
+        self.nin = check_count(nin, "nn.Neuron", "nin")
+        self.activation = check_activation(activation, "nn.Neuron")
+        r = make_rng(rng, "nn.Neuron")
+        a = init_bound(self.activation, self.nin)
+        self.w = [Value(r.uniform(-a, a)) for _ in range(self.nin)]
+        self.b = Value(0.0)
+
+    def __call__(self, x: Sequence) -> Value:
+        xs = as_inputs(x, self.nin, "nn.Neuron")
+        act = autograd.dot(self.w, xs, self.b)
+        f = _ACT.get(self.activation)
+        return act if f is None else f(act)
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons on the same ``nin`` inputs; calling it returns a list of ``nout`` Values."""
+
+    def __init__(self, nin: int, nout: int, activation: str = "relu", rng: Rng = None) -> None:
+        super().__init__()
+        self.nin = check_count(nin, "nn.Layer", "nin")
+        self.nout = check_count(nout, "nn.Layer", "nout")
+        self.activation = check_activation(activation, "nn.Layer")
+        r = make_rng(rng, "nn.Layer")
+        self.neurons = []
+        for j in range(self.nout):
+            with autograd.scope(f"neurons.{j}"):
+                self.neurons.append(Neuron(self.nin, self.activation, r))
+
+    def __call__(self, x: Sequence) -> list[Value]:
+        xs = as_inputs(x, self.nin, "nn.Layer")
+        out = []
+        for j, n in enumerate(self.neurons):
+            with autograd.scope(f"neurons.{j}"):
+                out.append(n(xs))
+        return out
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """Layers of sizes ``nouts`` on ``nin`` inputs; hidden layers use ``activation``.
+
+    Returns a single ``Value`` when the last layer has one output, else a list. With
+    ``dropout=p`` > 0, each hidden layer's outputs pass through :class:`~nn.Dropout` (training only).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        dropout: float = 0.0,
+        rng: Rng = None,
+    ) -> None:
+        super().__init__()
+        self.nin = check_count(nin, "nn.MLP", "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) and not hasattr(nouts, "tolist"):
+            raise TypeError(f"nn.MLP: nouts must be a non-empty list of positive ints, got {type(nouts).__name__} ({nouts!r})")
+        sizes = list(nouts.tolist() if hasattr(nouts, "tolist") else nouts)
+        if not sizes:
+            raise ValueError(f"nn.MLP: nouts must be a non-empty list, got {nouts!r}")
+        for k, n in enumerate(sizes):
+            check_count(n, "nn.MLP", f"nouts[{k}]")
+        self.nouts = sizes
+        self.activation = check_activation(activation, "nn.MLP")
+        self.output_activation = check_activation(output_activation, "nn.MLP")
+        r = make_rng(rng, "nn.MLP")
+        self.dropout = Dropout(dropout, rng=random.Random(r.random())) if dropout else None
+        self.layers = []
+        fan_in = [self.nin, *sizes]
+        for i, nout in enumerate(sizes):
+            act = self.output_activation if i == len(sizes) - 1 else self.activation
+            with autograd.scope(f"layers.{i}"):
+                self.layers.append(Layer(fan_in[i], nout, act, r))
+
+    def __call__(self, x: Sequence) -> Value | list[Value]:
+        out = as_inputs(x, self.nin, "nn.MLP")
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            with autograd.scope(f"layers.{i}"):
+                out = layer(out)
+            if self.dropout is not None and i < last:
+                out = self.dropout(out)
+        return out[0] if len(out) == 1 else out
+
+    @property
+    def nout(self) -> int:
+        """Number of outputs (size of the last layer)."""
+        return self.nouts[-1]
+
+    def __repr__(self) -> str:
+        extra = f", dropout={self.dropout.p}" if self.dropout is not None else ""
+        return (
+            f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
+            f"output_activation={self.output_activation!r}{extra})"
+        )
