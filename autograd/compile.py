@@ -11,9 +11,10 @@ nodes, so it runs close to hand-written float code. Read what it wrote with ``.s
 >>> f = compile(lambda x: (x * w).tanh())
 >>> round(f(0.5), 6)                      # forward only: tanh(0.5 * -1.5)
 -0.635149
->>> round(f.backward(0.5), 6), round(w.grad, 6)   # forward and backward: w.grad += d/dw
-(-0.635149, 0.298293)
->>> print(f.source)
+>>> x = Value(0.5)
+>>> round(f.backward(x), 6), round(x.grad, 6), round(w.grad, 6)  # forward, backward: grads added
+(-0.635149, -0.894879, 0.298293)
+>>> print(f.source, end="")
 # autograd.compile of <lambda>: 4 nodes (1 argument, 1 captured Value, 0 constants).
 # forward: one line per node, inputs first; each line is the op's rule from autograd.ops
 def forward_backward(args, seed):
@@ -177,12 +178,12 @@ def _walk(a: Any, flat: list[float], values: list[Value | None], where: str) -> 
     if isinstance(a, Value):
         flat.append(a.data)
         values.append(a)
-        return "."
+        return "v"  # a Value: its gradient is wanted
     if isinstance(a, (list, tuple)):  # nesting is shallow (a batch of rows): recursion is fine
         return (type(a).__name__, tuple(_walk(b, flat, values, f"{where}[{j}]") for j, b in enumerate(a)))
     flat.append(to_float(a, f"compile: {where}"))
     values.append(None)
-    return "."
+    return "n"  # a plain number: data only, no gradient
 
 
 def _as_values(a: Any) -> Any:
@@ -269,6 +270,8 @@ class _Program:
     def __init__(self, fn: Callable[..., Value], args: tuple) -> None:
         arg_leaves: list[Value] = []
         fresh_args = [_fresh(a, arg_leaves) for a in args]
+        # Arguments passed as plain numbers need no gradient: no backward lines flow into them.
+        wants_grad = [v is not None for v in _flatten(args)[2]]
         saved, state.constants = state.constants, []
         try:
             with enable_grad():
@@ -279,10 +282,13 @@ class _Program:
         order = topological_order(out)
         self.signature = tuple(_signature(order))
         self.n_args = len(arg_leaves)
-        self._write(fn, out, order, arg_leaves, constants)
+        self._write(fn, out, order, arg_leaves, wants_grad, constants)
         self._forward: Callable[[list[float]], float] | None = None
 
-    def _write(self, fn: Callable, out: Value, order: list[Value], arg_leaves: list[Value], constants: list) -> None:
+    def _write(
+        self, fn: Callable, out: Value, order: list[Value], arg_leaves: list[Value], wants_grad: list[bool],
+        constants: list,
+    ) -> None:
         is_arg = {leaf: i for i, leaf in enumerate(arg_leaves)}
         is_constant = set(constants)
         names: dict[Value, str] = {}
@@ -294,7 +300,7 @@ class _Program:
         for k, node in enumerate(order):
             if node in is_arg:
                 names[node] = f"x{is_arg[node]}"
-                needs_grad[node] = True
+                needs_grad[node] = wants_grad[is_arg[node]]
             elif node.is_leaf and node in is_constant and _literal(node.data) is not None:
                 names[node] = _literal(node.data)  # type: ignore[assignment]
                 needs_grad[node] = False

@@ -25,12 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import workloads  # noqa: E402
 
-ENGINES = ("ours", "micrograd", "floats")
+ENGINES = ("ours", "compiled", "micrograd", "floats")
+BIG_GRAPH_ENGINES = ("ours", "micrograd", "floats")  # compile writes a line per node: not for 1e6 nodes
 
 
 def fmt_seconds(s: float | None) -> str:
     if s is None:
-        return "fails"
+        return "–"
+    if math.isnan(s):
+        return "RecursionError"
     if s >= 1.0:
         return f"{s:.2f} s"
     if s >= 1e-3:
@@ -39,22 +42,25 @@ def fmt_seconds(s: float | None) -> str:
 
 
 def fmt_ratio(x: float | None, anchor: float | None) -> str:
-    if x is None or anchor is None or anchor == 0.0:
+    if x is None or anchor is None or anchor == 0.0 or math.isnan(x) or math.isnan(anchor):
         return "–"
     r = x / anchor
     return f"1/{1 / r:.0f}" if r < 0.1 else f"{r:.2f}x"
 
 
 def median(xs: list[float | None]) -> float | None:
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
+    if any(x is not None and math.isnan(x) for x in xs):
+        return math.nan
+    numbers = [x for x in xs if x is not None]
+    return statistics.median(numbers) if numbers else None
 
 
 def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dict[str, float | None]]:
     rows: dict[str, dict[str, list]] = {}
 
     def add(row: str, engine: str, value: float | None) -> None:
-        rows.setdefault(row, {e: [] for e in engines})[engine].append(value)
+        rows.setdefault(row, {})
+        rows[row].setdefault(engine, []).append(value)
 
     losses: dict[str, float] = {}
     for rep in range(args.repeats):
@@ -62,9 +68,13 @@ def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dic
         for engine in engines:
             times, ls = workloads.demo_step(engine, args.steps + 1)
             losses[engine] = ls[0]
-            for t in times[1:]:  # the first step warms caches up
+            for t in times[1:]:  # the first step warms caches up (and traces, for compiled)
                 add("demo step: MLP(2,[16,16,1]), 100 moons", engine, t)
-            add("README expression fwd+bwd", engine, workloads.readme(engine))
+            add("demo step: first step (compiled: + trace and codegen)", engine, times[0])
+            for _ in range(5):  # ~10 ms each: several per round
+                add("README expression fwd+bwd", engine, workloads.readme(engine))
+            if engine not in BIG_GRAPH_ENGINES:
+                continue
             for n in args.chains:
                 built, back = workloads.chain(engine, n)
                 add(f"chain of {n:.0e} adds: build", engine, built)
@@ -83,14 +93,16 @@ def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dic
 
 
 def table(results: dict[str, dict[str, float | None]], engines: tuple[str, ...]) -> str:
-    head = ["workload", *engines] + [f"{e} ÷ micrograd" for e in engines if e != "micrograd"]
+    head = ["workload", *engines] + [f"{e} ÷ micrograd" for e in engines if e != "micrograd"] + ["compiled ÷ floats"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    for row, by in results.items():
+    for row, found in results.items():
+        by = {e: found.get(e) for e in engines}
         if row.startswith("bytes"):
             cells = [f"{by[e]:.0f} B" if by[e] is not None else "–" for e in engines]
         else:
             cells = [fmt_seconds(by[e]) for e in engines]
-        ratios = [fmt_ratio(by[e], by.get("micrograd")) for e in engines if e != "micrograd"]
+        ratios = [fmt_ratio(by[e], by["micrograd"]) for e in engines if e != "micrograd"]
+        ratios.append(fmt_ratio(by["compiled"], by["floats"]))
         lines.append("| " + " | ".join([row, *cells, *ratios]) + " |")
     return "\n".join(lines)
 

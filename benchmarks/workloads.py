@@ -1,7 +1,8 @@
 """The benchmark workloads, one function per (workload, engine); each returns seconds or bytes.
 
-Engines: ``ours`` (blamegrad's ``autograd``), ``micrograd`` (installed from PyPI, the anchor)
-and ``floats`` (hand-written, :mod:`handwritten`). Each function builds what it needs untimed,
+Engines: ``ours`` (blamegrad's ``autograd``, eager), ``compiled`` (the same code through
+``autograd.compile``), ``micrograd`` (installed from PyPI, the anchor) and ``floats``
+(hand-written, :mod:`handwritten`). Each function builds what it needs untimed,
 then times only the part the workload is about with ``time.perf_counter``.
 """
 
@@ -61,12 +62,12 @@ def clock(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def clock_or_none(fn: Callable[[], object]) -> float | None:
-    """Like :func:`clock`, but None when ``fn`` hits the recursion limit (micrograd's backward)."""
+def clock_or_nan(fn: Callable[[], object]) -> float:
+    """Like :func:`clock`, but nan when ``fn`` hits the recursion limit (micrograd's backward)."""
     try:
         return clock(fn)
     except RecursionError:
-        return None
+        return math.nan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,9 +94,7 @@ class OursMLP:
 
 def ours_loss(model: OursMLP, X: list, Y: list) -> autograd.Value:
     """micrograd's demo loss: mean hinge loss plus 1e-4 times the sum of squared parameters."""
-    V = autograd.Value
-    inputs = [[V(v) for v in x] for x in X]
-    scores = [model(x) for x in inputs]
+    scores = [model(x) for x in X]  # dot takes the rows' numbers as they are
     losses = [(1 + -y * s).relu() for y, s in zip(Y, scores)]
     data_loss = autograd.sum(losses) * (1.0 / len(losses))
     reg_loss = ALPHA * autograd.sum(p * p for p in model.params)
@@ -149,6 +148,18 @@ def demo_step(engine: str, steps: int) -> tuple[list[float], list[float]]:
     if engine == "ours":
         model = OursMLP(W, B)
         step = lambda: losses.append(ours_step(model, X, Y))  # noqa: E731
+    elif engine == "compiled":
+        model = OursMLP(W, B)
+        compiled = autograd.compile(lambda X, Y: ours_loss(model, X, Y))
+
+        def compiled_step() -> None:
+            for p in model.params:
+                p.grad = 0.0
+            losses.append(compiled.backward(X, Y))  # X, Y as plain numbers: no gradient for them
+            for p in model.params:
+                p.data -= LR * p.grad
+
+        step = compiled_step
     elif engine == "micrograd":
         mg = micrograd_mlp(W, B)
         step = lambda: losses.append(micrograd_step(mg, X, Y))  # noqa: E731
@@ -171,14 +182,12 @@ def readme(engine: str) -> float:
     """Seconds for one forward+backward of the README expression (mean of a batch of 100)."""
     if engine == "floats":
         return clock(lambda: [handwritten.readme_expression(-4.0, 2.0) for _ in range(README_REPEAT)]) / README_REPEAT
-    if engine == "ours":
+    if engine in ("ours", "compiled"):
         from autograd import Value
     else:
         from micrograd.engine import Value
 
-    def once() -> None:
-        a = Value(-4.0)
-        b = Value(2.0)
+    def expression(a, b):  # type: ignore[no-untyped-def]
         c = a + b
         d = a * b + b**3
         c += c + 1
@@ -189,7 +198,16 @@ def readme(engine: str) -> float:
         f = e**2
         g = f / 2.0
         g += 10.0 / f
-        g.backward()
+        return g
+
+    if engine == "compiled":
+        compiled = autograd.compile(expression)
+        a, b = Value(-4.0), Value(2.0)
+        compiled.backward(a, b)  # the trace, once, untimed
+        return clock(lambda: [compiled.backward(a, b) for _ in range(README_REPEAT)]) / README_REPEAT
+
+    def once() -> None:
+        expression(Value(-4.0), Value(2.0)).backward()
 
     return clock(lambda: [once() for _ in range(README_REPEAT)]) / README_REPEAT
 
@@ -206,7 +224,7 @@ def _engine_value(engine: str) -> type:
     return Value
 
 
-def chain(engine: str, n: int) -> tuple[float, float | None]:
+def chain(engine: str, n: int) -> tuple[float, float]:
     """(build seconds, backward seconds) for y = x + 1 + 1 + ... (n additions)."""
     if engine == "floats":
         def forward() -> float:
@@ -233,12 +251,12 @@ def chain(engine: str, n: int) -> tuple[float, float | None]:
         box.append(y)
 
     built = clock(build)
-    back = clock_or_none(box[0].backward)
+    back = clock_or_nan(box[0].backward)
     box.clear()
     return built, back
 
 
-def sum_of_products(engine: str, n: int) -> tuple[float, float | None]:
+def sum_of_products(engine: str, n: int) -> tuple[float, float]:
     """(build seconds, backward seconds) for sum(x_i * x_i) over n inputs."""
     data = [float(i % 7) for i in range(n)]
     if engine == "floats":
@@ -258,7 +276,7 @@ def sum_of_products(engine: str, n: int) -> tuple[float, float | None]:
     else:
         build = lambda: box.append(sum((x * x for x in xs), Value(0.0)))  # noqa: E731
     built = clock(build)
-    back = clock_or_none(box[0].backward)
+    back = clock_or_nan(box[0].backward)
     box.clear()
     return built, back
 

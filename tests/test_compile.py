@@ -99,8 +99,9 @@ def test_a_new_argument_structure_is_traced_again() -> None:
     assert f([1.0, 2.0, 3.0]) == 14.0
     assert f.traces == 2
     xs = [Value(1.0), Value(-3.0)]
-    f.backward(xs)
-    assert [x.grad for x in xs] == [2.0, -6.0] and f.traces == 2
+    f.backward(xs)  # Values where numbers were: a new trace that also computes their gradients
+    assert [x.grad for x in xs] == [2.0, -6.0] and f.traces == 3
+    assert f([5.0, 6.0]) == 61.0 and f.traces == 3
 
 
 def test_check_detects_a_function_that_branches_on_values() -> None:
