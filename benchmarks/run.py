@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import workloads  # noqa: E402
 
 ENGINES = ("ours", "compiled", "micrograd", "floats")
+DEMO_ROW = "demo step: MLP(2,[16,16,1]), 100 moons"
+NN_ROW = "demo step written with nn (nn.MLP, nn.losses)"
 BIG_GRAPH_ENGINES = ("ours", "micrograd", "floats")  # compile writes a line per node: not for 1e6 nodes
 
 
@@ -69,8 +71,13 @@ def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dic
             times, ls = workloads.demo_step(engine, args.steps + 1)
             losses[engine] = ls[0]
             for t in times[1:]:  # the first step warms caches up (and traces, for compiled)
-                add("demo step: MLP(2,[16,16,1]), 100 moons", engine, t)
+                add(DEMO_ROW, engine, t)
             add("demo step: first step (compiled: + trace and codegen)", engine, times[0])
+            if engine in ("ours", "compiled"):
+                times, ls = workloads.demo_step_nn(engine, args.steps + 1)
+                losses[f"{engine} (nn)"] = ls[0]
+                for t in times[1:]:
+                    add(NN_ROW, engine, t)
             for _ in range(5):  # ~10 ms each: several per round
                 add("README expression fwd+bwd", engine, workloads.readme(engine))
             if engine not in BIG_GRAPH_ENGINES:
@@ -97,10 +104,14 @@ def table(results: dict[str, dict[str, float | None]], engines: tuple[str, ...])
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for row, found in results.items():
         by = {e: found.get(e) for e in engines}
+        if row == NN_ROW:  # micrograd's and the floats' figures for the same step, as the anchors
+            by["micrograd"], by["floats"] = results[DEMO_ROW].get("micrograd"), results[DEMO_ROW].get("floats")
         if row.startswith("bytes"):
             cells = [f"{by[e]:.0f} B" if by[e] is not None else "–" for e in engines]
         else:
             cells = [fmt_seconds(by[e]) for e in engines]
+        if row == NN_ROW:  # the anchors come from the row above: shown in parentheses
+            cells = [f"({c})" if e in ("micrograd", "floats") else c for e, c in zip(engines, cells)]
         ratios = [fmt_ratio(by[e], by["micrograd"]) for e in engines if e != "micrograd"]
         ratios.append(fmt_ratio(by["compiled"], by["floats"]))
         lines.append("| " + " | ".join([row, *cells, *ratios]) + " |")

@@ -172,6 +172,52 @@ def demo_step(engine: str, steps: int) -> tuple[list[float], list[float]]:
     return times, losses
 
 
+def nn_model(W: list, B: list) -> object:
+    """The demo MLP from the ``nn`` package, with the shared initial weights."""
+    import nn
+
+    model = nn.MLP(DEMO_SIZES[0], list(DEMO_SIZES[1]), rng=0)
+    for layer, Wl, Bl in zip(model.layers, W, B):
+        for neuron, ws, b in zip(layer.neurons, Wl, Bl):
+            for p, w in zip(neuron.w, ws):
+                p.data = w
+            neuron.b.data = b
+    return model
+
+
+def demo_step_nn(engine: str, steps: int) -> tuple[list[float], list[float]]:
+    """The demo step written with the nn package (nn.MLP, nn.losses.hinge and l2), eager or compiled."""
+    import nn
+
+    X, Y = moons(DEMO_POINTS)
+    W, B = initial_weights()
+    model = nn_model(W, B)
+    params = model.parameters()  # type: ignore[attr-defined]
+
+    def loss(X: list, Y: list) -> autograd.Value:
+        return nn.losses.hinge([model(x) for x in X], Y) + nn.losses.l2(params, ALPHA)  # type: ignore[operator]
+
+    # The targets are constants of the graph (nn.losses reads them as numbers): closed over.
+    compiled = autograd.compile(lambda X: loss(X, Y))
+    times, losses = [], []
+
+    def step() -> None:
+        for p in params:
+            p.grad = 0.0
+        if engine == "compiled":
+            losses.append(compiled.backward(X))
+        else:
+            out = loss(X, Y)
+            out.backward()
+            losses.append(out.data)
+        for p in params:
+            p.data -= LR * p.grad
+
+    for _ in range(steps):
+        times.append(clock(step))
+    return times, losses
+
+
 # ---------------------------------------------------------------------------------------------
 # micrograd's README expression, forward and backward.
 
