@@ -255,8 +255,8 @@ def apply(op: ops.Op, *inputs: Operand) -> Value:
     out.grad = 0.0
     out.label = ""
     out._scope = state.scope
-    out._fn = None
-    out._edges = ()
+    record = state.grad_enabled  # under no_grad the result is a leaf: no op, no edges
+    out._fn = op if record else None
     if n == 2:
         x, y = inputs
         if type(x) is not Value:
@@ -266,10 +266,11 @@ def apply(op: ops.Op, *inputs: Operand) -> Value:
         xs: tuple | list = (x, y)
         a, b = x.data, y.data
         out.data = data = op.forward(a, b, *params) if params else op.forward(a, b)
-        if state.grad_enabled:
+        if record:
             local_x, local_y = op.local(data, a, b, *params) if params else op.local(data, a, b)
             out._edges = (x, local_x, y, local_y)
-            out._fn = op
+        else:
+            out._edges = ()
     elif n == 1:
         x = inputs[0]
         if type(x) is not Value:
@@ -277,20 +278,22 @@ def apply(op: ops.Op, *inputs: Operand) -> Value:
         xs = (x,)
         a = x.data
         out.data = data = op.forward(a, *params) if params else op.forward(a)
-        if state.grad_enabled:
+        if record:
             (local_x,) = op.local(data, a, *params) if params else op.local(data, a)
             out._edges = (x, local_x)
-            out._fn = op
+        else:
+            out._edges = ()
     else:
         xs = inputs if _ONLY_VALUES.issuperset(map(type, inputs)) else [as_value(x, op.name) for x in inputs]
         datas = [x.data for x in xs]
         out.data = data = op.forward(*datas, *params)
-        if state.grad_enabled:
+        if record:
             edges: list = [None] * (2 * n)
             edges[0::2] = xs
             edges[1::2] = op.local(data, *datas, *params)
             out._edges = tuple(edges)
-            out._fn = op
+        else:
+            out._edges = ()
     if state.anomaly:
         from .anomaly import check_forward
 
