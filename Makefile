@@ -1,7 +1,7 @@
 # Shortcuts for dev.py, which does all set-up itself (venv, pip install, Graphviz).
 PYTHON ?= python3
 
-.PHONY: demo test tutorial clean
+.PHONY: demo test tutorial bench clean
 
 demo:
 	$(PYTHON) dev.py demo
@@ -11,6 +11,9 @@ test:
 
 tutorial:
 	$(PYTHON) dev.py tutorial
+
+bench:
+	$(PYTHON) dev.py bench
 
 clean:
 	rm -rf .venv out .hypothesis build *.egg-info

@@ -4,6 +4,7 @@
     python3 dev.py demo    # train the main demo; pictures go to out/
     python3 dev.py test    # the whole test suite (extra arguments go to pytest)
     python3 dev.py tutorial  # Jupyter on demos/tutorial (the runnable tutorial)
+    python3 dev.py bench   # benchmarks against micrograd and hand-written floats
 
 Each command creates ``.venv`` when it is missing, installs the package into it with the extras
 it needs (again only when pyproject.toml changes), installs Graphviz's ``dot`` with apt when it is
@@ -32,6 +33,7 @@ COMMANDS = {
     "test": ("all", ["-m", "pytest"]),
     # Starts Jupyter on the tutorial notebooks; it prints the address to open if no browser opens.
     "tutorial": ("tutorial", ["-m", "notebook", "--notebook-dir=demos/tutorial"]),
+    "bench": ("bench", ["benchmarks/run.py"]),
 }
 
 DOT_HELP = """\

@@ -17,6 +17,7 @@ from __future__ import annotations
 from .animate import animate
 from .anomaly import detect_anomaly
 from .backward import grad
+from .compile import Compiled, TraceMismatch, compile
 from .draw import draw, draw_dot
 from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
@@ -28,13 +29,16 @@ from .stepper import Stepper, backward_steps
 from .value import Value
 
 __all__ = [
-    "OPS",
+    "Compiled",
     "GradcheckError",
+    "OPS",
     "Op",
     "Stepper",
+    "TraceMismatch",
     "Value",
     "animate",
     "backward_steps",
+    "compile",
     "current_scope",
     "detect_anomaly",
     "dot",

@@ -45,13 +45,23 @@ def backward(root: Value, seed: float = 1.0) -> None:
         anomaly.check_seed(root, seed)
     for node in reversed(order):
         edges = node._edges
-        if not edges:
-            continue
-        g = node.grad
-        it = iter(edges)
-        for parent, local in zip(it, it):
-            parent.grad += local * g
-        if check:
+        # edges = (parent_0, local_0, parent_1, local_1, ...): one chain-rule step per edge.
+        # Two- and one-input nodes (most of them) are unpacked directly; that is just speed.
+        n = len(edges)
+        if n == 4:
+            x, local_x, y, local_y = edges
+            g = node.grad
+            x.grad += local_x * g
+            y.grad += local_y * g
+        elif n == 2:
+            x, local_x = edges
+            x.grad += local_x * node.grad
+        elif n:
+            g = node.grad
+            it = iter(edges)
+            for parent, local in zip(it, it):
+                parent.grad += local * g
+        if check and n:
             anomaly.check_backward(node)
 
 

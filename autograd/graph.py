@@ -23,22 +23,29 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} ({root!r})")
+    # Depth-first: a node is written out once all its parents are. On first visit a node with
+    # parents goes back on the stack under a ``None`` marker, its parents on top; popping the
+    # marker means everything above it is done, so the node below it is written out next.
+    # (Nodes are dict/set keys by identity: Value does not override __eq__ or __hash__.)
     order: list[Value] = []
-    seen: set[int] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    seen: set[Value] = set()
+    stack: list[Value | None] = [root]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
+        node = stack.pop()
+        if node is None:  # the marker: the node under it has all its parents written out
+            order.append(stack.pop())  # type: ignore[arg-type]
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        edges = node._edges
+        if not edges:  # a leaf: nothing to wait for
             order.append(node)
             continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        edges = node._edges
-        # Push parents last-first so the first parent is visited first.
-        for i in range(len(edges) - 2, -1, -2):
-            parent = edges[i]
-            if id(parent) not in seen:
-                stack.append((parent, False))
+        stack.append(node)
+        stack.append(None)
+        # Parents last-first (edges[-2::-2] is parent_{n-1}, ..., parent_0): the first is visited first.
+        for parent in edges[-2::-2]:
+            if parent not in seen:
+                stack.append(parent)
     return order

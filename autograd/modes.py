@@ -19,12 +19,14 @@ from collections.abc import Iterator
 
 
 class _State:
-    __slots__ = ("grad_enabled", "anomaly", "scope")
+    __slots__ = ("grad_enabled", "anomaly", "scope", "constants")
 
     def __init__(self) -> None:
         self.grad_enabled = True
         self.anomaly = False
         self.scope: str | None = None
+        # While autograd.compile traces: the leaves ops made from plain numbers (constants).
+        self.constants: list | None = None
 
 
 state = _State()

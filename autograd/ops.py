@@ -50,6 +50,10 @@ class Op:
     """Constants bound into the op (the exponent of ``x ** k``)."""
     param_cases: tuple[float, ...] = field(default=(), repr=False)
     """Parameters the tests try, for ops that take one."""
+    code: tuple[str, ...] = field(default=(), repr=False)
+    """The same maths as Python source on floats, for :func:`autograd.compile`: the forward
+    expression then one local per input, in ``x``, ``y``, ``out``, ``k``. Empty: the compiled code
+    calls ``forward`` and ``local`` instead (``sum`` and ``dot`` are written out by the compiler)."""
 
     def bind(self, *params: float) -> Op:
         """This op with its constants filled in (``POW.bind(3.0)`` is ``x ** 3``)."""
@@ -112,16 +116,22 @@ POSITIVE: tuple[Interval, ...] = ((0.25, 4.0),)
 # Arithmetic
 
 # out = x + y;  d/dx = 1, d/dy = 1
-ADD = Op("add", "+", 2, lambda x, y: x + y, lambda out, x, y: (1.0, 1.0), ("1", "1"), (ANY, ANY))
+ADD = Op(
+    "add", "+", 2, lambda x, y: x + y, lambda out, x, y: (1.0, 1.0), ("1", "1"), (ANY, ANY),
+    code=("x + y", "1.0", "1.0"),
+)
 
 # out = x - y;  d/dx = 1, d/dy = -1
-SUB = Op("sub", "-", 2, lambda x, y: x - y, lambda out, x, y: (1.0, -1.0), ("1", "-1"), (ANY, ANY))
+SUB = Op(
+    "sub", "-", 2, lambda x, y: x - y, lambda out, x, y: (1.0, -1.0), ("1", "-1"), (ANY, ANY),
+    code=("x - y", "1.0", "-1.0"),
+)
 
 # out = x * y;  d/dx = y, d/dy = x
-MUL = Op("mul", "*", 2, lambda x, y: x * y, lambda out, x, y: (y, x), ("y", "x"), (ANY, ANY))
+MUL = Op("mul", "*", 2, lambda x, y: x * y, lambda out, x, y: (y, x), ("y", "x"), (ANY, ANY), code=("x * y", "y", "x"))
 
 # out = -x;  d/dx = -1
-NEG = Op("neg", "-", 1, lambda x: -x, lambda out, x: (-1.0,), ("-1",), (ANY,))
+NEG = Op("neg", "-", 1, lambda x: -x, lambda out, x: (-1.0,), ("-1",), (ANY,), code=("-x", "-1.0"))
 
 
 # out = x / y;  d/dx = 1/y, d/dy = -x/y^2 = -out/y.  y == 0 raises ZeroDivisionError.
@@ -131,7 +141,10 @@ def _div(x: float, y: float) -> float:
     return x / y
 
 
-DIV = Op("div", "/", 2, _div, lambda out, x, y: (1.0 / y, -out / y), ("1/y", "-out/y"), (ANY, NONZERO))
+DIV = Op(
+    "div", "/", 2, _div, lambda out, x, y: (1.0 / y, -out / y), ("1/y", "-out/y"), (ANY, NONZERO),
+    code=("x / y", "1.0 / y", "-out / y"),
+)
 
 
 def _check_pow(name: str, x: float, k: float) -> None:
@@ -159,6 +172,8 @@ def _pow_local(out: Any, x: Any, k: float) -> tuple[Any]:
 POW = Op(
     "pow", "**", 1, lambda x, k: _checked_pow("pow", x, k), _pow_local, ("k * x^(k-1)",), (POSITIVE,),
     param_cases=(2.0, 3.0, 0.5, -1.0, -2.5, 1.0, 0.0),
+    # compile uses these for whole-number k only: a float power of a negative base is complex
+    code=("x ** k", "k * x ** (k - 1.0)"),
 )
 
 
@@ -181,7 +196,10 @@ POWV = Op(
 
 
 # out = |x|;  d/dx = sign(x), 0 at x == 0 (as PyTorch)
-ABS = Op("abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign(x)",), (NONZERO,))
+ABS = Op(
+    "abs", "abs", 1, abs, lambda out, x: (_sign(x),), ("sign(x)",), (NONZERO,),
+    code=("abs(x)", "(1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)"),
+)
 
 
 # out = e^x;  d/dx = e^x = out.  Overflow (x > ~709.78) raises OverflowError.
@@ -192,7 +210,7 @@ def _exp(x: float) -> float:
         raise OverflowError(f"exp: result overflows a float for input {_fmt(x)} (limit is about 709.78)") from None
 
 
-EXP = Op("exp", "exp", 1, _exp, lambda out, x: (out,), ("out",), (ANY,))
+EXP = Op("exp", "exp", 1, _exp, lambda out, x: (out,), ("out",), (ANY,), code=("exp(x)", "out"))
 
 
 # out = ln x;  d/dx = 1/x.  x <= 0 raises ValueError.
@@ -202,7 +220,7 @@ def _ln(x: float) -> float:
     return math.log(x)
 
 
-LOG = Op("log", "log", 1, _ln, lambda out, x: (1.0 / x,), ("1/x",), (POSITIVE,))
+LOG = Op("log", "log", 1, _ln, lambda out, x: (1.0 / x,), ("1/x",), (POSITIVE,), code=("log(x)", "1.0 / x"))
 
 
 # out = sqrt(x);  d/dx = 1/(2 sqrt x) = 0.5/out, inf at 0.  x < 0 raises ValueError.
@@ -214,11 +232,14 @@ def _sqrt(x: float) -> float:
 
 SQRT = Op(
     "sqrt", "sqrt", 1, _sqrt, lambda out, x: (INF if float(out) == 0.0 else 0.5 / out,), ("0.5/out",),
-    (POSITIVE,),
+    (POSITIVE,), code=("sqrt(x)", "(inf if out == 0.0 else 0.5 / out)"),
 )
 
 # out = tanh x;  d/dx = 1 - out^2.  Never overflows.
-TANH = Op("tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 - out^2",), (ANY,))
+TANH = Op(
+    "tanh", "tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), ("1 - out^2",), (ANY,),
+    code=("tanh(x)", "1.0 - out * out"),
+)
 
 
 # out = 1 / (1 + e^-x);  d/dx = out (1 - out).  Computed without overflow for any finite x.
@@ -230,13 +251,15 @@ def _sigmoid(x: float) -> float:
 
 
 SIGMOID = Op(
-    "sigmoid", "sigmoid", 1, _sigmoid, lambda out, x: (out * (1.0 - out),), ("out * (1 - out)",), (ANY,)
+    "sigmoid", "sigmoid", 1, _sigmoid, lambda out, x: (out * (1.0 - out),), ("out * (1 - out)",), (ANY,),
+    code=("sigmoid(x)", "out * (1.0 - out)"),
 )
 
 # out = max(0, x);  d/dx = 1 for x > 0, else 0 (relu'(0) = 0)
 RELU = Op(
     "relu", "relu", 1, lambda x: 0.0 if x <= 0.0 else x, lambda out, x: (1.0 if float(x) > 0.0 else 0.0,),
     ("1 if x > 0 else 0",), (NONZERO,),
+    code=("(0.0 if x <= 0.0 else x)", "(1.0 if x > 0.0 else 0.0)"),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -255,15 +278,20 @@ SUM = Op("sum", "sum", None, lambda *xs: sum(xs, 0.0), _sum_local, ("1",), (ANY,
 # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
 def _dot(*wxb: float) -> float:
     total = wxb[-1] if len(wxb) % 2 else 0.0
-    for i in range(0, len(wxb) - 1, 2):
-        total += wxb[i] * wxb[i + 1]
+    it = iter(wxb)
+    for w, x in zip(it, it):  # (w_0, x_0), (w_1, x_1), ...; a trailing bias is left out
+        total += w * x
     return total
 
 
 def _dot_local(out: Any, *wxb: Any) -> tuple[Any, ...]:
     n = len(wxb) - len(wxb) % 2
-    pairs = tuple(wxb[i ^ 1] for i in range(n))  # partner of each input: w_i <-> x_i
-    return pairs + (1.0,) if len(wxb) % 2 else pairs
+    partners = list(wxb)  # d/dw_i = x_i and d/dx_i = w_i: swap each pair
+    partners[0:n:2] = wxb[1:n:2]
+    partners[1:n:2] = wxb[0:n:2]
+    if n < len(wxb):
+        partners[-1] = 1.0  # d/db = 1
+    return tuple(partners)
 
 
 DOT = Op("dot", "dot", None, _dot, _dot_local, ("partner (w_i <-> x_i); 1 for the bias",), (ANY,))

@@ -216,14 +216,22 @@ def as_value(x: Operand, where: str) -> Value:
     """``x`` itself if it is a Value, else a new constant leaf; ``TypeError`` names ``where``."""
     if isinstance(x, Value):
         return x
-    return Value(to_float(x, f"{where}: operand"))
+    constant = Value(to_float(x, f"{where}: operand"))
+    if state.constants is not None:  # autograd.compile is tracing: it writes constants inline
+        state.constants.append(constant)
+    return constant
+
+
+_PLAIN = frozenset((Value, float, int))  # operand types that need no further checks
 
 
 def _binary(op: ops.Op, x: Operand, y: Operand) -> Value:
+    if type(x) in _PLAIN and type(y) in _PLAIN:
+        return apply(op, x, y)
     # Types that are never numbers get our own message; other unknown types (a numpy array, a
     # user's class) get NotImplemented, so Python can try their reflected method.
     for v in (x, y):
-        if type(v) is float or type(v) is int or isinstance(v, Value):
+        if type(v) in _PLAIN or isinstance(v, Value):
             continue
         if isinstance(v, _REJECTED):
             raise TypeError(f"{op.name}: operand must be a Value or a real number, got {type(v).__name__} ({v!r})")
@@ -238,33 +246,63 @@ def apply(op: ops.Op, *inputs: Operand) -> Value:
     Under :func:`autograd.no_grad` the result is a plain leaf. Domain errors come from
     ``op.forward`` and name the op and the value.
     """
-    xs = tuple(as_value(x, op.name) for x in inputs)
-    datas = [x.data for x in xs]
-    out = Value.__new__(Value)
-    out.data = op.forward(*datas, *op.params)
+    # Every op is the same four steps: inputs as Values, forward on their data, the locals
+    # d(out)/d(input_i) from the op's rule, and the edges (input_0, local_0, input_1, ...).
+    # One and two inputs (most ops) take the same steps spelled out, without building lists.
+    n = len(inputs)
+    params = op.params
+    out = _new(Value)
     out.grad = 0.0
     out.label = ""
     out._scope = state.scope
-    if state.grad_enabled:
-        locals_ = op.local(out.data, *datas, *op.params)
-        if len(xs) == 1:
-            out._edges = (xs[0], locals_[0])
-        elif len(xs) == 2:
-            out._edges = (xs[0], locals_[0], xs[1], locals_[1])
+    record = state.grad_enabled  # under no_grad the result is a leaf: no op, no edges
+    out._fn = op if record else None
+    if n == 2:
+        x, y = inputs
+        if type(x) is not Value:
+            x = as_value(x, op.name)
+        if type(y) is not Value:
+            y = as_value(y, op.name)
+        xs: tuple | list = (x, y)
+        a, b = x.data, y.data
+        out.data = data = op.forward(a, b, *params) if params else op.forward(a, b)
+        if record:
+            local_x, local_y = op.local(data, a, b, *params) if params else op.local(data, a, b)
+            out._edges = (x, local_x, y, local_y)
         else:
-            edges: list = [None] * (2 * len(xs))
-            edges[0::2] = xs
-            edges[1::2] = locals_
-            out._edges = tuple(edges)
-        out._fn = op
+            out._edges = ()
+    elif n == 1:
+        x = inputs[0]
+        if type(x) is not Value:
+            x = as_value(x, op.name)
+        xs = (x,)
+        a = x.data
+        out.data = data = op.forward(a, *params) if params else op.forward(a)
+        if record:
+            (local_x,) = op.local(data, a, *params) if params else op.local(data, a)
+            out._edges = (x, local_x)
+        else:
+            out._edges = ()
     else:
-        out._edges = ()
-        out._fn = None
+        xs = inputs if _ONLY_VALUES.issuperset(map(type, inputs)) else [as_value(x, op.name) for x in inputs]
+        datas = [x.data for x in xs]
+        out.data = data = op.forward(*datas, *params)
+        if record:
+            edges: list = [None] * (2 * n)
+            edges[0::2] = xs
+            edges[1::2] = op.local(data, *datas, *params)
+            out._edges = tuple(edges)
+        else:
+            out._edges = ()
     if state.anomaly:
         from .anomaly import check_forward
 
-        check_forward(op, xs, out)
+        check_forward(op, tuple(xs), out)
     return out
+
+
+_new = object.__new__  # a Value with no __init__: apply fills every slot itself
+_ONLY_VALUES = frozenset((Value,))
 
 
 def _push(node: Value) -> None:

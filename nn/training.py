@@ -5,7 +5,11 @@ default, as in micrograd's demo). After each epoch the :class:`History` records 
 loss and accuracy (from the predictions made during the epoch, before each step) and, with
 ``validation=(X_val, y_val)``, the validation loss and accuracy (evaluation mode, no graph).
 ``early_stopping=k`` stops after ``k`` epochs without a better validation loss and puts back the
-best weights seen.
+best weights seen. ``compile=True`` runs each step through :func:`autograd.compile` (traced once,
+replayed as straight-line Python: many times faster, same gradients). It pays off in full-batch
+training (the default) or when batches repeat: the targets are constants of a trace, so a new
+batch of targets is traced anew. The training accuracy is then measured after each epoch's
+steps, since the replay builds no predictions. Dropout cannot be compiled (random masks).
 
 Every argument is checked, and the model is run once on all the data without recording a graph
 (so a bad label or a wrong input size is found), before any weight changes.
@@ -28,9 +32,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+import autograd
 from autograd import Value, no_grad
 
 from . import losses
+from .dropout import Dropout
 from .module import Module
 from .optim import SGD, Optimizer
 
@@ -164,6 +170,7 @@ def fit(
     seed: int = 0,
     l2: float = 0.0,
     accuracy: AccuracyFn | None = None,
+    compile: bool = False,  # noqa: A002 - the name users expect
 ) -> History:
     """Train ``model`` on ``(X, y)``; returns the per-epoch :class:`History`.
 
@@ -171,6 +178,7 @@ def fit(
     Value``. ``optimizer`` defaults to ``SGD(model.parameters(), lr=0.1)``. ``l2=alpha`` adds
     ``alpha * sum(p^2)`` over the parameters to the training loss (the recorded losses leave it out,
     so training and validation losses compare). ``seed`` fixes the mini-batch shuffling.
+    ``compile=True`` replays each step as generated code (see :func:`autograd.compile`).
     """
     where = "nn.fit"
     if not isinstance(model, Module) or not callable(model):
@@ -195,6 +203,10 @@ def fit(
         raise ValueError(f"{where}: l2 must be a finite number >= 0, got {l2!r}")
     if not isinstance(progress, bool):
         raise TypeError(f"{where}: progress must be a bool, got {type(progress).__name__}")
+    if not isinstance(compile, bool):
+        raise TypeError(f"{where}: compile must be a bool, got {type(compile).__name__}")
+    if compile and any(isinstance(m, Dropout) and m.p > 0 for m in model.modules()):
+        raise ValueError(f"{where}: compile=True cannot replay Dropout: its masks are random at every step")
     nin = getattr(model, "nin", None)
     Xs, ys = _data(X, y, where, nin)
     val = None
@@ -214,7 +226,9 @@ def fit(
     for rows, targets in [(Xs, ys)] + ([val] if val else []):
         _loss_value(model, loss_fn, rows, targets)
 
-    return _train(model, loss_fn, acc_fn, opt, Xs, ys, val, epochs_, batch or len(Xs), patience, progress, seed, float(l2))
+    return _train(
+        model, loss_fn, acc_fn, opt, Xs, ys, val, epochs_, batch or len(Xs), patience, progress, seed, float(l2), compile
+    )
 
 
 def _loss_value(model: Module, loss_fn: LossFn, rows: list, targets: list) -> tuple[float, list]:
@@ -234,6 +248,7 @@ def _loss_value(model: Module, loss_fn: LossFn, rows: list, targets: list) -> tu
 def _train(
     model: Module, loss_fn: LossFn, acc_fn: AccuracyFn | None, opt: Optimizer, Xs: list, ys: list,
     val: tuple[list, list] | None, epochs: int, batch: int, patience: int | None, progress: bool, seed: int, l2: float,
+    compiled: bool = False,
 ) -> History:
     history = History()
     rng = random.Random(seed)
@@ -241,6 +256,12 @@ def _train(
     was_training = model.training
     best, best_weights, waited = math.inf, None, 0
     bar = _progress_bar(epochs) if progress else None
+    # compile=True: the data loss and the l2 term are compiled apart, so the recorded loss is exact.
+    # Losses turn targets into constants of the graph, so each batch of targets gets its own trace
+    # (one in full-batch training); the rows are arguments, replayed as numbers.
+    data_steps: dict[tuple, autograd.Compiled] = {}
+    l2_step = autograd.compile(lambda: losses.l2(params, l2))
+    predict_row = autograd.compile(lambda x: model(x))  # for the accuracy of one-output models
     model.train()
     try:
         for epoch in range(epochs):
@@ -250,8 +271,23 @@ def _train(
             total, preds_all, targets_all = 0.0, [], []
             for start in range(0, len(order), batch):
                 idx = order[start : start + batch]
-                preds = [model(Xs[i]) for i in idx]
                 targets = [ys[i] for i in idx]
+                if compiled:
+                    step = data_steps.get(tuple(targets))
+                    if step is None:
+                        if len(data_steps) >= 64:  # shuffled mini-batches rarely repeat: keep a few
+                            data_steps.clear()
+                        step = data_steps[tuple(targets)] = autograd.compile(
+                            lambda rows, t=targets: loss_fn([model(x) for x in rows], t)
+                        )
+                    opt.zero_grad()
+                    total += step.backward([Xs[i] for i in idx]) * len(idx)  # rows as numbers: no grads
+                    if l2:
+                        l2_step.backward()
+                    opt.step()
+                    targets_all += targets
+                    continue
+                preds = [model(Xs[i]) for i in idx]
                 data_loss = loss_fn(preds, targets)
                 objective = data_loss + losses.l2(params, l2) if l2 else data_loss
                 opt.zero_grad()
@@ -261,6 +297,8 @@ def _train(
                 preds_all += preds
                 targets_all += targets
             history.train_loss.append(total / len(Xs))
+            if compiled and acc_fn:
+                preds_all = _replayed_predictions(predict_row, model, loss_fn, [Xs[i] for i in order], targets_all)
             history.train_accuracy.append(acc_fn(preds_all, targets_all) if acc_fn else None)
             if val is not None:
                 val_loss, val_preds = _loss_value(model, loss_fn, *val)
@@ -285,6 +323,16 @@ def _train(
             bar.close()
         model.train(was_training)
     return history
+
+
+def _replayed_predictions(
+    predict_row: autograd.Compiled, model: Module, loss_fn: LossFn, rows: list, targets: list
+) -> list:
+    """The model's outputs on ``rows`` by compiled replay (eagerly for models that output lists)."""
+    try:
+        return [predict_row(x) for x in rows]
+    except TypeError:  # the model returns a list of outputs: compile replays one Value
+        return _loss_value(model, loss_fn, rows, targets)[1]
 
 
 def _progress_bar(epochs: int) -> Any:

@@ -1,0 +1,351 @@
+"""The benchmark workloads, one function per (workload, engine); each returns seconds or bytes.
+
+Engines: ``ours`` (blamegrad's ``autograd``, eager), ``compiled`` (the same code through
+``autograd.compile``), ``micrograd`` (installed from PyPI, the anchor) and ``floats``
+(hand-written, :mod:`handwritten`). Each function builds what it needs untimed,
+then times only the part the workload is about with ``time.perf_counter``.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import random
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import handwritten
+
+import autograd
+
+DEMO_SIZES = (2, [16, 16, 1])
+DEMO_POINTS = 100
+ALPHA = 1e-4
+LR = 0.05
+
+
+# ---------------------------------------------------------------------------------------------
+# Data and initial weights shared by all engines, so they compute the same numbers.
+
+
+def moons(n: int, noise: float = 0.1, seed: int = 1337) -> tuple[list[list[float]], list[float]]:
+    """Two interleaving half circles (as sklearn's make_moons), labels -1 and +1."""
+    rng = random.Random(seed)
+    half = n // 2
+    X, Y = [], []
+    for i in range(n):
+        upper = i < half
+        m = half if upper else n - half
+        t = math.pi * (i if upper else i - half) / max(m - 1, 1)
+        x, y = (math.cos(t), math.sin(t)) if upper else (1.0 - math.cos(t), 0.5 - math.sin(t))
+        X.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
+        Y.append(-1.0 if upper else 1.0)
+    return X, Y
+
+
+def initial_weights(seed: int = 1337) -> tuple[list, list]:
+    """``W[l][j]``: weights of neuron j in layer l, uniform in [-1, 1]; biases ``B`` are 0."""
+    rng = random.Random(seed)
+    nin, nouts = DEMO_SIZES
+    sizes = [nin, *nouts]
+    W = [[[rng.uniform(-1.0, 1.0) for _ in range(sizes[l])] for _ in range(sizes[l + 1])] for l in range(len(nouts))]
+    B = [[0.0] * sizes[l + 1] for l in range(len(nouts))]
+    return W, B
+
+
+def clock(fn: Callable[[], object]) -> float:
+    """Seconds ``fn()`` takes (garbage from earlier runs collected first, not timed)."""
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def clock_or_nan(fn: Callable[[], object]) -> float:
+    """Like :func:`clock`, but nan when ``fn`` hits the recursion limit (micrograd's backward)."""
+    try:
+        return clock(fn)
+    except RecursionError:
+        return math.nan
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo training step: forward, zero_grad, backward, SGD.
+
+
+class OursMLP:
+    """The demo MLP on our engine: each neuron is one ``autograd.dot`` node then ``relu``."""
+
+    def __init__(self, W: list, B: list) -> None:
+        V = autograd.Value
+        self.W = [[[V(w) for w in ws] for ws in Wl] for Wl in W]
+        self.B = [[V(b) for b in Bl] for Bl in B]
+        self.params = [p for Wl, Bl in zip(self.W, self.B) for ws, b in zip(Wl, Bl) for p in (*ws, b)]
+
+    def __call__(self, x: list) -> autograd.Value:
+        last = len(self.W) - 1
+        for l, (Wl, Bl) in enumerate(zip(self.W, self.B)):
+            x = [autograd.dot(ws, x, b) for ws, b in zip(Wl, Bl)]
+            if l != last:
+                x = [z.relu() for z in x]
+        return x[0]
+
+
+def ours_loss(model: OursMLP, X: list, Y: list) -> autograd.Value:
+    """micrograd's demo loss: mean hinge loss plus 1e-4 times the sum of squared parameters."""
+    scores = [model(x) for x in X]  # dot takes the rows' numbers as they are
+    losses = [(1 + -y * s).relu() for y, s in zip(Y, scores)]
+    data_loss = autograd.sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * autograd.sum(p * p for p in model.params)
+    return data_loss + reg_loss
+
+
+def ours_step(model: OursMLP, X: list, Y: list) -> float:
+    loss = ours_loss(model, X, Y)
+    for p in model.params:
+        p.grad = 0.0
+    loss.backward()
+    for p in model.params:
+        p.data -= LR * p.grad
+    return loss.data
+
+
+def micrograd_step(model: object, X: list, Y: list) -> float:
+    from micrograd.engine import Value
+
+    # micrograd's demo notebook, verbatim but for the fixed learning rate
+    inputs = [list(map(Value, xrow)) for xrow in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(Y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * sum(p * p for p in model.parameters())
+    total_loss = data_loss + reg_loss
+    model.zero_grad()
+    total_loss.backward()
+    for p in model.parameters():
+        p.data -= LR * p.grad
+    return total_loss.data
+
+
+def micrograd_mlp(W: list, B: list) -> object:
+    from micrograd.nn import MLP
+
+    model = MLP(DEMO_SIZES[0], list(DEMO_SIZES[1]))
+    for layer, Wl, Bl in zip(model.layers, W, B):
+        for neuron, ws, b in zip(layer.neurons, Wl, Bl):
+            for p, w in zip(neuron.w, ws):
+                p.data = w
+            neuron.b.data = b
+    return model
+
+
+def demo_step(engine: str, steps: int) -> tuple[list[float], list[float]]:
+    """Seconds per training step, and the losses (so engines can be checked to agree)."""
+    X, Y = moons(DEMO_POINTS)
+    W, B = initial_weights()
+    times, losses = [], []
+    if engine == "ours":
+        model = OursMLP(W, B)
+        step = lambda: losses.append(ours_step(model, X, Y))  # noqa: E731
+    elif engine == "compiled":
+        model = OursMLP(W, B)
+        compiled = autograd.compile(lambda X, Y: ours_loss(model, X, Y))
+
+        def compiled_step() -> None:
+            for p in model.params:
+                p.grad = 0.0
+            losses.append(compiled.backward(X, Y))  # X, Y as plain numbers: no gradient for them
+            for p in model.params:
+                p.data -= LR * p.grad
+
+        step = compiled_step
+    elif engine == "micrograd":
+        mg = micrograd_mlp(W, B)
+        step = lambda: losses.append(micrograd_step(mg, X, Y))  # noqa: E731
+    elif engine == "floats":
+        step = lambda: losses.append(handwritten.mlp_step(W, B, X, Y, LR))  # noqa: E731
+    else:
+        raise ValueError(engine)
+    for _ in range(steps):
+        times.append(clock(step))
+    return times, losses
+
+
+def nn_model(W: list, B: list) -> object:
+    """The demo MLP from the ``nn`` package, with the shared initial weights."""
+    import nn
+
+    model = nn.MLP(DEMO_SIZES[0], list(DEMO_SIZES[1]), rng=0)
+    for layer, Wl, Bl in zip(model.layers, W, B):
+        for neuron, ws, b in zip(layer.neurons, Wl, Bl):
+            for p, w in zip(neuron.w, ws):
+                p.data = w
+            neuron.b.data = b
+    return model
+
+
+def demo_step_nn(engine: str, steps: int) -> tuple[list[float], list[float]]:
+    """The demo step written with the nn package (nn.MLP, nn.losses.hinge and l2), eager or compiled."""
+    import nn
+
+    X, Y = moons(DEMO_POINTS)
+    W, B = initial_weights()
+    model = nn_model(W, B)
+    params = model.parameters()  # type: ignore[attr-defined]
+
+    def loss(X: list, Y: list) -> autograd.Value:
+        return nn.losses.hinge([model(x) for x in X], Y) + nn.losses.l2(params, ALPHA)  # type: ignore[operator]
+
+    # The targets are constants of the graph (nn.losses reads them as numbers): closed over.
+    compiled = autograd.compile(lambda X: loss(X, Y))
+    times, losses = [], []
+
+    def step() -> None:
+        for p in params:
+            p.grad = 0.0
+        if engine == "compiled":
+            losses.append(compiled.backward(X))
+        else:
+            out = loss(X, Y)
+            out.backward()
+            losses.append(out.data)
+        for p in params:
+            p.data -= LR * p.grad
+
+    for _ in range(steps):
+        times.append(clock(step))
+    return times, losses
+
+
+# ---------------------------------------------------------------------------------------------
+# micrograd's README expression, forward and backward.
+
+README_REPEAT = 100  # one expression is ~30 microseconds: time 100 in a row
+
+
+def readme(engine: str) -> float:
+    """Seconds for one forward+backward of the README expression (mean of a batch of 100)."""
+    if engine == "floats":
+        return clock(lambda: [handwritten.readme_expression(-4.0, 2.0) for _ in range(README_REPEAT)]) / README_REPEAT
+    if engine in ("ours", "compiled"):
+        from autograd import Value
+    else:
+        from micrograd.engine import Value
+
+    def expression(a, b):  # type: ignore[no-untyped-def]
+        c = a + b
+        d = a * b + b**3
+        c += c + 1
+        c += 1 + c + (-a)
+        d += d * 2 + (b + a).relu()
+        d += 3 * d + (b - a).relu()
+        e = c - d
+        f = e**2
+        g = f / 2.0
+        g += 10.0 / f
+        return g
+
+    if engine == "compiled":
+        compiled = autograd.compile(expression)
+        a, b = Value(-4.0), Value(2.0)
+        compiled.backward(a, b)  # the trace, once, untimed
+        return clock(lambda: [compiled.backward(a, b) for _ in range(README_REPEAT)]) / README_REPEAT
+
+    def once() -> None:
+        expression(Value(-4.0), Value(2.0)).backward()
+
+    return clock(lambda: [once() for _ in range(README_REPEAT)]) / README_REPEAT
+
+
+# ---------------------------------------------------------------------------------------------
+# Big graphs: a chain of n additions, and a sum of n products. Build and backward timed apart.
+
+
+def _engine_value(engine: str) -> type:
+    if engine == "ours":
+        return autograd.Value
+    from micrograd.engine import Value
+
+    return Value
+
+
+def chain(engine: str, n: int) -> tuple[float, float]:
+    """(build seconds, backward seconds) for y = x + 1 + 1 + ... (n additions)."""
+    if engine == "floats":
+        def forward() -> float:
+            y = 1.0
+            for _ in range(n):
+                y = y + 1.0
+            return y
+
+        def backward() -> float:
+            g = 1.0
+            for _ in range(n):
+                g = g * 1.0  # d(y + 1)/dy = 1, once per link
+            return g
+
+        return clock(forward), clock(backward)
+    Value = _engine_value(engine)
+    box: list = []
+
+    def build() -> None:
+        x = Value(1.0)
+        y = x
+        for _ in range(n):
+            y = y + 1.0
+        box.append(y)
+
+    built = clock(build)
+    back = clock_or_nan(box[0].backward)
+    box.clear()
+    return built, back
+
+
+def sum_of_products(engine: str, n: int) -> tuple[float, float]:
+    """(build seconds, backward seconds) for sum(x_i * x_i) over n inputs."""
+    data = [float(i % 7) for i in range(n)]
+    if engine == "floats":
+        grads = [0.0] * n
+        forward = lambda: sum(x * x for x in data)  # noqa: E731
+
+        def backward() -> None:
+            for i, x in enumerate(data):
+                grads[i] += 2.0 * x
+
+        return clock(forward), clock(backward)
+    Value = _engine_value(engine)
+    xs = [Value(x) for x in data]
+    box: list = []
+    if engine == "ours":
+        build = lambda: box.append(autograd.sum(x * x for x in xs))  # noqa: E731
+    else:
+        build = lambda: box.append(sum((x * x for x in xs), Value(0.0)))  # noqa: E731
+    built = clock(build)
+    back = clock_or_nan(box[0].backward)
+    box.clear()
+    return built, back
+
+
+def bytes_per_node(engine: str, n: int = 100_000) -> float:
+    """Bytes allocated per node of a chain ``y = y * x`` (tracemalloc; graph alive)."""
+    if engine == "floats":
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        values = [float(i) + 0.5 for i in range(n)]  # one float per intermediate result
+        size = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+        del values
+        return size / n
+    Value = _engine_value(engine)
+    x = Value(1.0)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    y = x
+    for _ in range(n):
+        y = y * x
+    size = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del y
+    return size / n
