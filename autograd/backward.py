@@ -18,6 +18,7 @@ the locals as ``Value``s, so the gradients are themselves differentiable.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 from . import anomaly
@@ -25,6 +26,20 @@ from .functions import sum as vsum
 from .graph import topological_order
 from .modes import enable_grad, state
 from .value import Value, to_float
+
+
+_last_root: weakref.ref[Value] | None = None
+
+
+def remember_root(root: Value) -> None:
+    """Note the root of the latest backward pass (weakly), so ``explain(v)`` can find it."""
+    global _last_root
+    _last_root = weakref.ref(root)
+
+
+def last_root() -> Value | None:
+    """The root of the latest backward pass, if it is still alive."""
+    return _last_root() if _last_root is not None else None
 
 
 def backward(root: Value, seed: float = 1.0) -> None:
@@ -35,6 +50,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"backward: expected a Value, got {type(root).__name__} ({root!r})")
     seed = to_float(seed, "backward: seed")
+    remember_root(root)
     order = topological_order(root)
     for node in order:
         if node._edges:

@@ -1,4 +1,4 @@
-"""``explain(v, loss)``: where a gradient came from, as a small table with numbers.
+"""``explain(v)`` / ``explain(v, loss)``: where a gradient came from, as a small table with numbers.
 
 After a backward pass, ``v.grad`` is dL/dv, and the chain rule says it is a sum with one term per
 *use* of ``v``: for every node that took ``v`` as an input, d(node)/dv x dL/d(node). This module
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .backward import last_root
 from .graph import topological_order
 from .stepper import describe, formula, node_names, number
 from .value import Value
@@ -96,10 +97,17 @@ class Explanation:
     __repr__ = __str__
 
 
-def explain(v: Value, root: Value) -> Explanation:
-    """dL/dv (``L = root``) as the sum over the nodes that used ``v`` of local derivative x their grad."""
+def explain(v: Value, root: Value | None = None) -> Explanation:
+    """dL/dv (``L = root``) as the sum over the nodes that used ``v`` of local derivative x their grad.
+
+    ``root`` defaults to the output of the latest ``backward()`` (or stepper) run.
+    """
     if not isinstance(v, Value):
         raise TypeError(f"explain: expected a Value to explain, got {type(v).__name__} ({v!r})")
+    if root is None:
+        root = last_root()
+        if root is None:
+            raise ValueError("explain: no backward() has run yet (or its output is gone); pass it: explain(v, loss)")
     if not isinstance(root, Value):
         raise TypeError(
             f"explain: root must be the Value backward ran from, got {type(root).__name__} ({root!r})"

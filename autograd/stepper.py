@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import anomaly
+from .backward import remember_root
 from .graph import topological_order
 from .modes import state
 from .value import Value, to_float
@@ -215,6 +216,7 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
 
 def _walk(root: Value, seed: float, order: list[Value], names: dict[int, str]) -> Iterator[Step]:
     # Mirrors autograd.backward.backward line for line, pausing after each node.
+    remember_root(root)
     total = 0
     for node in order:
         if node._edges:

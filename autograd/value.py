@@ -20,11 +20,14 @@ The maths of every op lives in :mod:`autograd.ops`; the methods here are one-lin
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
-from typing import Union
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Union
 
 from . import ops
 from .modes import state
+
+if TYPE_CHECKING:
+    from .stepper import Step
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -200,6 +203,12 @@ class Value:
         from .backward import backward
 
         backward(self, seed)
+
+    def backward_steps(self, seed: float = 1.0) -> Iterator[Step]:
+        """backward() one node at a time: a generator of :class:`~autograd.stepper.Step` records."""
+        from .stepper import backward_steps
+
+        return backward_steps(self, seed)
 
     def zero_grad(self) -> None:
         """Set the grad of this node and every node below it to 0.0."""

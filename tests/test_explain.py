@@ -79,7 +79,36 @@ def test_errors() -> None:
     a = Value(1.0)
     with pytest.raises(TypeError, match=r"explain: expected a Value to explain, got float"):
         explain(1.0, a)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"explain: root must be the Value backward ran from, got NoneType"):
-        explain(a, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"explain: root must be the Value backward ran from, got str"):
+        explain(a, "loss")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"explain: Value\(data=2.0.* is not in the graph of the root"):
         explain(Value(2.0), a * 2.0)
+
+
+def test_explain_defaults_to_the_latest_backward_root() -> None:
+    a = Value(2.0, label="a")
+    loss = a * a + a
+    loss.backward()
+    assert explain(a).total == explain(a, loss).total == a.grad == 5.0
+
+
+def test_explain_without_root_after_stepping() -> None:
+    a = Value(-1.0, label="a")
+    loss = (a * 3).tanh()
+    list(loss.backward_steps())
+    assert explain(a).total == a.grad
+
+
+def test_explain_without_any_backward_says_to_pass_the_root() -> None:
+    import gc
+
+    from autograd import backward as backward_module
+
+    a = Value(1.0)
+    loss = a * 2
+    loss.backward()
+    del loss
+    gc.collect()
+    assert backward_module.last_root() is None
+    with pytest.raises(ValueError, match=r"explain: no backward\(\) has run yet .* explain\(v, loss\)"):
+        explain(a)
