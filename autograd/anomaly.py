@@ -23,6 +23,7 @@ import math
 import os
 import sys
 import weakref
+from types import FrameType
 
 from .modes import state
 from .value import Value
@@ -53,7 +54,7 @@ def origin(node: Value) -> str:
 
 def _user_stack(limit: int = 4) -> str:
     """The innermost frames outside this package, innermost last, as 'file:line in fn: code'."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _HERE:
         frame = frame.f_back
     lines: list[str] = []

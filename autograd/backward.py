@@ -27,7 +27,6 @@ from .graph import topological_order
 from .modes import enable_grad, state
 from .value import Value, to_float
 
-
 _last_root: weakref.ref[Value] | None = None
 
 

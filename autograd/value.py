@@ -20,8 +20,8 @@ The maths of every op lives in :mod:`autograd.ops`; the methods here are one-lin
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Union
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 from . import ops
 from .modes import state
@@ -272,7 +272,7 @@ def apply(op: ops.Op, *inputs: Operand) -> Value:
             x = as_value(x, op.name)
         if type(y) is not Value:
             y = as_value(y, op.name)
-        xs: tuple | list = (x, y)
+        xs: Sequence[Any] = (x, y)
         a, b = x.data, y.data
         out.data = data = op.forward(a, b, *params) if params else op.forward(a, b)
         if record:
@@ -294,7 +294,7 @@ def apply(op: ops.Op, *inputs: Operand) -> Value:
             out._edges = ()
     else:
         xs = inputs if _ONLY_VALUES.issuperset(map(type, inputs)) else [as_value(x, op.name) for x in inputs]
-        datas = [x.data for x in xs]
+        datas = [x.data for x in xs]  # type: ignore[union-attr]  # all Values by now
         out.data = data = op.forward(*datas, *params)
         if record:
             edges: list = [None] * (2 * n)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from autograd import Value
 
@@ -28,6 +29,10 @@ class Module:
     """Base class: parameters found from attributes, ``zero_grad``, ``train()`` / ``eval()``."""
 
     training: bool
+
+    if TYPE_CHECKING:  # subclasses that compute something define __call__; fit() checks at run time
+
+        def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
     def __init__(self) -> None:
         self.training = True

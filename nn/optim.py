@@ -151,6 +151,7 @@ def _check_nonneg(x: object, where: str) -> float:
 
 
 def _check_fraction(x: object, where: str) -> float:
-    if _check_nonneg(x, where) >= 1.0:
+    value = _check_nonneg(x, where)
+    if value >= 1.0:
         raise ValueError(f"{where} must be in [0, 1), got {x!r}")
-    return float(x)
+    return value

@@ -26,7 +26,7 @@ def to_torch(model: Module, dtype: Any = None) -> Any:
     elif isinstance(model, Layer):
         layers, dropout = [model], 0.0
     elif isinstance(model, Neuron):
-        layers, dropout = [_single(model)], 0.0
+        layers, dropout = [_single(model)], 0.0  # type: ignore[list-item]  # Layer-shaped
     else:
         raise TypeError(f"nn.to_torch: can convert an MLP, Layer or Neuron, got {type(model).__name__}")
     activations = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}

@@ -6,20 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
+from examples import lecture_neuron
 
 from autograd import Stepper, Value, animate
 from autograd.animate import draw_progress, progress_attrs
 
 
 def neuron() -> Value:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+    return lecture_neuron()
 
 
 def node_lines(source: str) -> dict[str, str]:

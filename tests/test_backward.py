@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from examples import micrograd_readme
 
 import autograd
 from autograd import Value
@@ -14,16 +15,7 @@ def micrograd_readme_example() -> tuple[Value, Value, Value]:
     # micrograd's README example, unchanged but for the import.
     a = Value(-4.0)
     b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+    g = micrograd_readme(a, b)
     g.backward()
     return a, b, g
 

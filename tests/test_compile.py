@@ -8,6 +8,7 @@ import math
 import random
 
 import pytest
+from examples import micrograd_readme
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,18 +33,7 @@ def replay(compiled: autograd.Compiled, xs: list[float], seed: float = 1.0) -> t
     return out, [v.grad for v in leaves]
 
 
-def readme(a: Value, b: Value) -> Value:
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    return g
+readme = micrograd_readme
 
 
 def test_readme_expression_matches_micrograd_numbers() -> None:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from examples import lecture_neuron
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from svg_helpers import lightness, parse
@@ -23,16 +24,8 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def neuron() -> Value:
-    """micrograd's lecture neuron: o = tanh(x1*w1 + x2*w2 + b), after backward."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o
+    """The lecture neuron after backward."""
+    return lecture_neuron(backward=True)
 
 
 def svg(g: object) -> dict:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from examples import lecture_neuron
 
-from autograd import Value, animate
+from autograd import animate
 from autograd.player import player_html
 
 CHROMIUM_FLAGS = [
@@ -52,13 +53,7 @@ def browser() -> Iterator[Any]:
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
 def test_player_steps_with_buttons_slider_and_keys(browser: Any, tmp_path: Path) -> None:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    o = lecture_neuron()
     page_path = animate(o, tmp_path / "player.html")
 
     page = browser.new_page()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from examples import lecture_neuron
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,13 +101,7 @@ def test_reused_node_gets_one_record_per_use_and_a_running_total() -> None:
 
 
 def test_sentence_reads_like_the_chain_rule() -> None:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    o = lecture_neuron()
     steps = list(backward_steps(o))
     first = "step 1/5  o = tanh(n)   dL/do = 1.000   dL/dn += (1 - o^2) = 0.500 x 1.000 = 0.500"
     assert str(steps[0]) == first
