@@ -15,7 +15,6 @@ PyTorch): build graphs from one thread at a time.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 
 
 class _State:
@@ -63,11 +62,11 @@ def is_grad_enabled() -> bool:
     return state.grad_enabled
 
 
-@contextlib.contextmanager
-def scope(name: str) -> Iterator[str]:
+class scope:  # noqa: N801 - used like a function
     """Mark every node created inside with a dotted scope path (``layers.1.neurons.4``).
 
-    Scopes nest; the renderer draws nodes of one scope inside one cluster. Yields the full path.
+    Scopes nest; the renderer draws nodes of one scope inside one cluster. ``as`` gives the full
+    path. (A small class rather than a generator: nn enters one per neuron call.)
 
     >>> from autograd import Value, scope
     >>> with scope("layer0"):
@@ -76,14 +75,23 @@ def scope(name: str) -> Iterator[str]:
     >>> w.scope
     'layer0.neuron3'
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"scope: name must be a non-empty str, got {type(name).__name__} ({name!r})")
-    outer = state.scope
-    state.scope = name if outer is None else f"{outer}.{name}"
-    try:
-        yield state.scope
-    finally:
-        state.scope = outer
+
+    __slots__ = ("name", "_outer")
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"scope: name must be a non-empty str, got {type(name).__name__} ({name!r})")
+        self.name = name
+        self._outer: list[str | None] = []
+
+    def __enter__(self) -> str:
+        outer = state.scope
+        self._outer.append(outer)
+        state.scope = self.name if outer is None else f"{outer}.{self.name}"
+        return state.scope
+
+    def __exit__(self, *exc: object) -> None:
+        state.scope = self._outer.pop()
 
 
 def current_scope() -> str | None:

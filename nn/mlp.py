@@ -72,7 +72,10 @@ class Neuron(Module):
         self.b = Value(0.0)
 
     def __call__(self, x: Sequence) -> Value:
-        xs = as_inputs(x, self.nin, "nn.Neuron")
+        return self._forward(as_inputs(x, self.nin, "nn.Neuron"))
+
+    def _forward(self, xs: list[Value]) -> Value:
+        """The neuron on inputs already checked by :func:`as_inputs`."""
         act = autograd.dot(self.w, xs, self.b)
         f = _ACT.get(self.activation)
         return act if f is None else f(act)
@@ -100,7 +103,7 @@ class Layer(Module):
         out = []
         for j, n in enumerate(self.neurons):
             with autograd.scope(f"neurons.{j}"):
-                out.append(n(xs))
+                out.append(n._forward(xs))
         return out
 
     def __repr__(self) -> str:
