@@ -115,6 +115,8 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     ensure_installed(extras)
     ensure_dot()
+    if argv[0] == "tutorial" and hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd = [*cmd, "--allow-root"]  # Jupyter refuses root otherwise (containers, CI machines)
     full = [str(PYTHON), *cmd, *argv[1:]]
     say(" ".join(full[1:]))
     return subprocess.run(full, cwd=ROOT).returncode
