@@ -41,7 +41,8 @@ def _values(xs: Any, where: str, what: str) -> list:
     return out
 
 
-def _targets(ts: Any, n: int, where: str) -> list[float]:
+def _targets(ts: Any, n: int, where: str, unit: bool = False) -> list[float]:
+    """The targets as finite floats, one per prediction; with ``unit``, each in [0, 1]."""
     ts = _values(ts, where, "targets")
     if len(ts) != n:
         raise ValueError(f"{where}: got {n} predictions but {len(ts)} targets")
@@ -52,6 +53,8 @@ def _targets(ts: Any, n: int, where: str) -> list[float]:
         f = float(t)
         if not math.isfinite(f):
             raise ValueError(f"{where}: targets[{i}] must be finite, got {f!r}")
+        if unit and not 0.0 <= f <= 1.0:
+            raise ValueError(f"{where}: targets[{i}] must be in [0, 1], got {t!r}")
         out.append(f)
     return out
 
@@ -72,13 +75,11 @@ def binary_cross_entropy(probabilities: Sequence, targets: Sequence) -> Value:
     """-mean(t log p + (1 - t) log(1 - p)) for probabilities p in (0, 1) and targets t in [0, 1]."""
     where = "nn.losses.binary_cross_entropy"
     ps = _values(probabilities, where, "probabilities")
-    ts = _targets(targets, len(ps), where)
+    ts = _targets(targets, len(ps), where, unit=True)
     n = len(ps)
     logs: list = []
     coefs: list[float] = []
     for i, (p, t) in enumerate(zip(ps, ts)):
-        if not 0.0 <= t <= 1.0:
-            raise ValueError(f"{where}: targets[{i}] must be in [0, 1], got {t!r}")
         pd = _data(p)
         if not 0.0 <= pd <= 1.0:
             raise ValueError(f"{where}: probabilities[{i}] must be in [0, 1], got {pd!r} (use binary_cross_entropy_with_logits for raw scores)")
@@ -107,13 +108,11 @@ def binary_cross_entropy_with_logits(logits: Sequence, targets: Sequence) -> Val
     """Binary cross-entropy of sigmoid(z), computed stably as mean(softplus(z) - t z)."""
     where = "nn.losses.binary_cross_entropy_with_logits"
     zs = _values(logits, where, "logits")
-    ts = _targets(targets, len(zs), where)
+    ts = _targets(targets, len(zs), where, unit=True)
     n = len(zs)
     terms: list = []
     coefs: list[float] = []
-    for i, (z, t) in enumerate(zip(zs, ts)):
-        if not 0.0 <= t <= 1.0:
-            raise ValueError(f"{where}: targets[{i}] must be in [0, 1], got {t!r}")
+    for z, t in zip(zs, ts):
         # -[t log s(z) + (1-t) log(1 - s(z))] = softplus(z) - t z
         terms += [softplus(z), z]
         coefs += [1.0 / n, -t / n]
