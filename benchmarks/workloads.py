@@ -128,16 +128,21 @@ def micrograd_step(model: object, X: list, Y: list) -> float:
     return total_loss.data
 
 
-def micrograd_mlp(W: list, B: list) -> object:
-    from micrograd.nn import MLP
-
-    model = MLP(DEMO_SIZES[0], list(DEMO_SIZES[1]))
+def set_weights(model: object, W: list, B: list) -> object:
+    """Copy the shared weights into a micrograd- or nn-style MLP (layers -> neurons -> w, b)."""
     for layer, Wl, Bl in zip(model.layers, W, B):
         for neuron, ws, b in zip(layer.neurons, Wl, Bl):
             for p, w in zip(neuron.w, ws):
                 p.data = w
             neuron.b.data = b
     return model
+
+
+def micrograd_mlp(W: list, B: list) -> object:
+    from micrograd.nn import MLP
+
+    model = MLP(DEMO_SIZES[0], list(DEMO_SIZES[1]))
+    return set_weights(model, W, B)
 
 
 def demo_step(engine: str, steps: int) -> tuple[list[float], list[float]]:
@@ -177,12 +182,7 @@ def nn_model(W: list, B: list) -> object:
     import nn
 
     model = nn.MLP(DEMO_SIZES[0], list(DEMO_SIZES[1]), rng=0)
-    for layer, Wl, Bl in zip(model.layers, W, B):
-        for neuron, ws, b in zip(layer.neurons, Wl, Bl):
-            for p, w in zip(neuron.w, ws):
-                p.data = w
-            neuron.b.data = b
-    return model
+    return set_weights(model, W, B)
 
 
 def demo_step_nn(engine: str, steps: int) -> tuple[list[float], list[float]]:
