@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from . import ops
-from .value import Operand, Value, apply
+from .value import Operand, Value, _nary, apply
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the name users expect
@@ -29,22 +29,26 @@ def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the name users expe
     terms = list(values)
     if not terms:
         return Value(0.0)
-    return apply(ops.SUM, *terms)
+    return _nary(ops.SUM, terms)
 
 
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
     """One node computing ``sum(w_i * x_i) + bias`` (a neuron's weighted sum, one level deep)."""
-    weights, inputs = list(weights), list(inputs)
-    if len(weights) != len(inputs):
-        raise ValueError(f"dot: got {len(weights)} weights but {len(inputs)} inputs")
-    interleaved: list[Operand] = [None] * (2 * len(weights))  # type: ignore[list-item]
+    if type(weights) is not list:
+        weights = list(weights)
+    if type(inputs) is not list:
+        inputs = list(inputs)
+    n = len(weights)
+    if n != len(inputs):
+        raise ValueError(f"dot: got {n} weights but {len(inputs)} inputs")
+    interleaved: list[Operand] = [None] * (2 * n)  # type: ignore[list-item]
     interleaved[0::2] = weights
     interleaved[1::2] = inputs
     if bias is not None:
         interleaved.append(bias)
     if not interleaved:
         return Value(0.0)
-    return apply(ops.DOT, *interleaved)
+    return _nary(ops.DOT, interleaved)
 
 
 def mean(values: Iterable[Operand]) -> Value:

@@ -18,6 +18,7 @@ Adding an op is one stanza here plus a one-line ``Value`` method; the tests pick
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable
@@ -277,11 +278,9 @@ SUM = Op("sum", "sum", None, lambda *xs: sum(xs, 0.0), _sum_local, ("1",), (ANY,
 # out = w_0 x_0 + w_1 x_1 + ... (+ b) over interleaved inputs (w_0, x_0, w_1, x_1, ..., [b]);
 # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
 def _dot(*wxb: float) -> float:
-    total = wxb[-1] if len(wxb) % 2 else 0.0
-    it = iter(wxb)
-    for w, x in zip(it, it):  # (w_0, x_0), (w_1, x_1), ...; a trailing bias is left out
-        total += w * x
-    return total
+    n = len(wxb) - len(wxb) % 2  # the pairs; a trailing bias is left out of them
+    bias = wxb[-1] if n < len(wxb) else 0.0
+    return sum(map(operator.mul, wxb[0:n:2], wxb[1:n:2]), bias)  # bias + w_0 x_0 + w_1 x_1 + ...
 
 
 def _dot_local(out: Any, *wxb: Any) -> tuple[Any, ...]:

@@ -153,44 +153,44 @@ class Value:
         return _binary(ops.DIV, other, self)
 
     def __neg__(self) -> Value:
-        return apply(ops.NEG, self)
+        return _unary(ops.NEG, self)
 
     def __pow__(self, other: Operand, modulo: None = None) -> Value:
         if modulo is not None:
             raise TypeError("pow: three-argument pow() is not supported for Value")
         if isinstance(other, Value):
-            return apply(ops.POWV, self, other)
-        return apply(ops.POW.bind(to_float(other, "pow: exponent")), self)
+            return _binary(ops.POWV, self, other)
+        return _unary(ops.POW.bind(to_float(other, "pow: exponent")), self)
 
     def __rpow__(self, other: Operand) -> Value:  # other ** self
         return _binary(ops.POWV, other, self)
 
     def __abs__(self) -> Value:
-        return apply(ops.ABS, self)
+        return _unary(ops.ABS, self)
 
     def exp(self) -> Value:
         """e ** self."""
-        return apply(ops.EXP, self)
+        return _unary(ops.EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm; ``ValueError`` for inputs <= 0."""
-        return apply(ops.LOG, self)
+        return _unary(ops.LOG, self)
 
     def sqrt(self) -> Value:
         """Square root; ``ValueError`` for negative inputs, derivative ``inf`` at 0."""
-        return apply(ops.SQRT, self)
+        return _unary(ops.SQRT, self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return apply(ops.TANH, self)
+        return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid 1 / (1 + e ** -self), stable for any finite input."""
-        return apply(ops.SIGMOID, self)
+        return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, self), with derivative 0 at 0."""
-        return apply(ops.RELU, self)
+        return _unary(ops.RELU, self)
 
     # -- gradients ----------------------------------------------------------------------------
 
@@ -225,93 +225,156 @@ def as_value(x: Operand, where: str) -> Value:
     """``x`` itself if it is a Value, else a new constant leaf; ``TypeError`` names ``where``."""
     if isinstance(x, Value):
         return x
-    constant = Value(to_float(x, f"{where}: operand"))
+    return _constant(to_float(x, f"{where}: operand"))
+
+
+def _constant(data: float) -> Value:
+    """A leaf made from a plain number an op was given (``2`` in ``2 * a``)."""
+    leaf = _new(Value)
+    leaf.data = data
+    leaf.grad = 0.0
+    leaf.label = ""
+    leaf._fn = None
+    leaf._edges = ()
+    leaf._scope = state.scope
     if state.constants is not None:  # autograd.compile is tracing: it writes constants inline
-        state.constants.append(constant)
-    return constant
+        state.constants.append(leaf)
+    return leaf
 
 
-_PLAIN = frozenset((Value, float, int))  # operand types that need no further checks
+def _operand(op: ops.Op, x: object) -> Value:
+    """A non-Value operand of a binary op as a constant leaf, or ``NotImplemented``.
+
+    Types that are never numbers get our own message; other unknown types (a numpy array, a
+    user's class) get ``NotImplemented``, so Python can try their reflected method.
+    """
+    if isinstance(x, Value):
+        return x
+    if type(x) is float:
+        return _constant(x)  # type: ignore[arg-type]
+    if type(x) is int:
+        return _constant(float(x))  # type: ignore[arg-type]
+    if isinstance(x, _REJECTED):
+        raise TypeError(f"{op.name}: operand must be a Value or a real number, got {type(x).__name__} ({x!r})")
+    if not isinstance(x, numbers.Real):
+        return NotImplemented
+    return _constant(to_float(x, f"{op.name}: operand"))
+
+
+# The three ways to record a node. Each is the same four steps: inputs as Values, forward on
+# their data, the locals d(out)/d(input_i) from the op's rule, and the edges
+# (input_0, local_0, input_1, ...). One and two inputs (nearly every node) get their own
+# function with the steps spelled out, because this is the engine's hottest code.
 
 
 def _binary(op: ops.Op, x: Operand, y: Operand) -> Value:
-    if type(x) in _PLAIN and type(y) in _PLAIN:
-        return apply(op, x, y)
-    # Types that are never numbers get our own message; other unknown types (a numpy array, a
-    # user's class) get NotImplemented, so Python can try their reflected method.
-    for v in (x, y):
-        if type(v) in _PLAIN or isinstance(v, Value):
-            continue
-        if isinstance(v, _REJECTED):
-            raise TypeError(f"{op.name}: operand must be a Value or a real number, got {type(v).__name__} ({v!r})")
-        if not isinstance(v, numbers.Real):
+    """Record ``op(x, y)`` for an op with two inputs and no bound constants."""
+    if type(x) is not Value:
+        x = _operand(op, x)
+        if x is NotImplemented:
             return NotImplemented
-    return apply(op, x, y)
+    if type(y) is not Value:
+        y = _operand(op, y)
+        if y is NotImplemented:
+            return NotImplemented
+    a = x.data  # type: ignore[union-attr]
+    b = y.data  # type: ignore[union-attr]
+    out = _new(Value)
+    out.data = data = op.forward(a, b)
+    out.grad = 0.0
+    out.label = ""
+    out._scope = state.scope
+    if state.grad_enabled:
+        out._fn = op
+        local_x, local_y = op.local(data, a, b)
+        out._edges = (x, local_x, y, local_y)
+    else:  # under no_grad the result is a leaf: no op, no edges
+        out._fn = None
+        out._edges = ()
+    if state.anomaly:
+        _check_forward(op, (x, y), out)
+    return out
+
+
+def _unary(op: ops.Op, x: Operand) -> Value:
+    """Record ``op(x)`` for an op with one input (and maybe bound constants: ``x ** 3``)."""
+    if type(x) is not Value:
+        x = as_value(x, op.name)
+    a = x.data  # type: ignore[union-attr]
+    params = op.params
+    out = _new(Value)
+    out.data = data = op.forward(a, *params) if params else op.forward(a)
+    out.grad = 0.0
+    out.label = ""
+    out._scope = state.scope
+    if state.grad_enabled:
+        out._fn = op
+        (local_x,) = op.local(data, a, *params) if params else op.local(data, a)
+        out._edges = (x, local_x)
+    else:
+        out._fn = None
+        out._edges = ()
+    if state.anomaly:
+        _check_forward(op, (x,), out)  # type: ignore[arg-type]
+    return out
+
+
+def _nary(op: ops.Op, inputs: Sequence[Operand]) -> Value:
+    """Record ``op(*inputs)`` for any number of inputs (sum, dot): list passes, no per-input steps."""
+    datas = [x.data for x in inputs if type(x) is Value]  # type: ignore[union-attr]
+    xs: Sequence[Value]
+    if len(datas) == len(inputs):  # all Values: the common case, one pass
+        xs = inputs  # type: ignore[assignment]
+    else:
+        xs = [as_value(x, op.name) for x in inputs]
+        datas = [x.data for x in xs]
+    params = op.params
+    out = _new(Value)
+    out.data = data = op.forward(*datas, *params)
+    out.grad = 0.0
+    out.label = ""
+    out._scope = state.scope
+    if state.grad_enabled:
+        out._fn = op
+        edges: list = [None] * (2 * len(xs))
+        edges[0::2] = xs
+        edges[1::2] = op.local(data, *datas, *params)
+        out._edges = tuple(edges)
+    else:
+        out._fn = None
+        out._edges = ()
+    if state.anomaly:
+        _check_forward(op, tuple(xs), out)
+    return out
 
 
 def apply(op: ops.Op, *inputs: Operand) -> Value:
     """Run ``op`` forward on the inputs' data and record a node with its local derivatives.
 
-    Under :func:`autograd.no_grad` the result is a plain leaf. Domain errors come from
-    ``op.forward`` and name the op and the value.
+    Numbers among the inputs become constant leaves. Under :func:`autograd.no_grad` the result
+    is a plain leaf. Domain errors come from ``op.forward`` and name the op and the value.
+
+    >>> from autograd import ops
+    >>> apply(ops.MUL, Value(3.0), 2).local_grads
+    (2.0, 3.0)
     """
-    # Every op is the same four steps: inputs as Values, forward on their data, the locals
-    # d(out)/d(input_i) from the op's rule, and the edges (input_0, local_0, input_1, ...).
-    # One and two inputs (most ops) take the same steps spelled out, without building lists.
-    n = len(inputs)
-    params = op.params
-    out = _new(Value)
-    out.grad = 0.0
-    out.label = ""
-    out._scope = state.scope
-    record = state.grad_enabled  # under no_grad the result is a leaf: no op, no edges
-    out._fn = op if record else None
-    if n == 2:
-        x, y = inputs
-        if type(x) is not Value:
-            x = as_value(x, op.name)
-        if type(y) is not Value:
-            y = as_value(y, op.name)
-        xs: Sequence[Any] = (x, y)
-        a, b = x.data, y.data
-        out.data = data = op.forward(a, b, *params) if params else op.forward(a, b)
-        if record:
-            local_x, local_y = op.local(data, a, b, *params) if params else op.local(data, a, b)
-            out._edges = (x, local_x, y, local_y)
-        else:
-            out._edges = ()
-    elif n == 1:
-        x = inputs[0]
-        if type(x) is not Value:
-            x = as_value(x, op.name)
-        xs = (x,)
-        a = x.data
-        out.data = data = op.forward(a, *params) if params else op.forward(a)
-        if record:
-            (local_x,) = op.local(data, a, *params) if params else op.local(data, a)
-            out._edges = (x, local_x)
-        else:
-            out._edges = ()
-    else:
-        xs = inputs if _ONLY_VALUES.issuperset(map(type, inputs)) else [as_value(x, op.name) for x in inputs]
-        datas = [x.data for x in xs]  # type: ignore[union-attr]  # all Values by now
-        out.data = data = op.forward(*datas, *params)
-        if record:
-            edges: list = [None] * (2 * n)
-            edges[0::2] = xs
-            edges[1::2] = op.local(data, *datas, *params)
-            out._edges = tuple(edges)
-        else:
-            out._edges = ()
-    if state.anomaly:
-        from .anomaly import check_forward
-
-        check_forward(op, tuple(xs), out)
-    return out
+    if op.arity is not None and len(inputs) != op.arity:
+        raise TypeError(f"{op.name}: takes {op.arity} input(s), got {len(inputs)}")
+    if len(inputs) == 1:
+        return _unary(op, inputs[0])
+    if len(inputs) == 2 and not op.params:
+        x, y = (v if type(v) is Value else as_value(v, op.name) for v in inputs)
+        return _binary(op, x, y)
+    return _nary(op, inputs)
 
 
-_new = object.__new__  # a Value with no __init__: apply fills every slot itself
-_ONLY_VALUES = frozenset((Value,))
+def _check_forward(op: ops.Op, inputs: tuple[Value, ...], out: Value) -> None:
+    from .anomaly import check_forward
+
+    check_forward(op, inputs, out)
+
+
+_new = object.__new__  # a Value with no __init__: the functions above fill every slot
 
 
 def _push(node: Value) -> None:

@@ -85,6 +85,8 @@ class OursMLP:
 
     def __call__(self, x: list) -> autograd.Value:
         last = len(self.W) - 1
+        V = autograd.Value
+        x = [v if isinstance(v, V) else V(v) for v in x]  # the row as leaves once, as micrograd's demo does
         for l, (Wl, Bl) in enumerate(zip(self.W, self.B)):
             x = [autograd.dot(ws, x, b) for ws, b in zip(Wl, Bl)]
             if l != last:
@@ -94,7 +96,7 @@ class OursMLP:
 
 def ours_loss(model: OursMLP, X: list, Y: list) -> autograd.Value:
     """micrograd's demo loss: mean hinge loss plus 1e-4 times the sum of squared parameters."""
-    scores = [model(x) for x in X]  # dot takes the rows' numbers as they are
+    scores = [model(x) for x in X]
     losses = [(1 + -y * s).relu() for y, s in zip(Y, scores)]
     data_loss = autograd.sum(losses) * (1.0 / len(losses))
     reg_loss = ALPHA * autograd.sum(p * p for p in model.params)
