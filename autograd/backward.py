@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from . import anomaly
 from .functions import sum as vsum
-from .graph import topological_order
+from .graph import interior_order, topological_order
 from .modes import enable_grad, state
 from .value import Value, to_float
 
@@ -50,10 +50,9 @@ def backward(root: Value, seed: float = 1.0) -> None:
         raise TypeError(f"backward: expected a Value, got {type(root).__name__} ({root!r})")
     seed = to_float(seed, "backward: seed")
     remember_root(root)
-    order = topological_order(root)
+    order = interior_order(root)  # the nodes that pass gradient on; leaves only receive it
     for node in order:
-        if node._edges:
-            node.grad = 0.0
+        node.grad = 0.0
     root.grad += seed
     check = state.anomaly
     if check:
@@ -71,12 +70,12 @@ def backward(root: Value, seed: float = 1.0) -> None:
         elif n == 2:
             x, local_x = edges
             x.grad += local_x * node.grad
-        elif n:
+        else:
             g = node.grad
             it = iter(edges)
             for parent, local in zip(it, it):
                 parent.grad += local * g
-        if check and n:
+        if check:
             anomaly.check_backward(node)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Union
 
 from . import ops
 from .modes import state
@@ -200,9 +200,7 @@ class Value:
         Interior grads are reset first; the root gets ``seed``; each leaf's grad is *added to*,
         so calling backward twice doubles the leaf grads (as PyTorch does).
         """
-        from .backward import backward
-
-        backward(self, seed)
+        _passes.backward(self, seed)
 
     def backward_steps(self, seed: float = 1.0) -> Iterator[Step]:
         """backward() one node at a time: a generator of :class:`~autograd.stepper.Step` records."""
@@ -212,9 +210,7 @@ class Value:
 
     def zero_grad(self) -> None:
         """Set the grad of this node and every node below it to 0.0."""
-        from .backward import zero_grad
-
-        zero_grad(self)
+        _passes.zero_grad(self)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
@@ -383,3 +379,8 @@ def _push(node: Value) -> None:
     it = iter(node._edges)
     for parent, local in zip(it, it):
         parent.grad += local * g
+
+
+# The backward passes live in their own module, which needs Value: imported last, once, so that
+# calling ``v.backward()`` does not pay for an import statement each time.
+from . import backward as _passes  # noqa: E402
