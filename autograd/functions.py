@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from . import ops
-from .value import Operand, Value, _nary, apply
+from .value import Operand, Value, _dot, _nary, apply, as_value
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the name users expect
@@ -33,22 +33,28 @@ def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the name users expe
 
 
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
-    """One node computing ``sum(w_i * x_i) + bias`` (a neuron's weighted sum, one level deep)."""
-    if type(weights) is not list:
-        weights = list(weights)
-    if type(inputs) is not list:
-        inputs = list(inputs)
-    n = len(weights)
-    if n != len(inputs):
-        raise ValueError(f"dot: got {n} weights but {len(inputs)} inputs")
-    interleaved: list[Operand] = [None] * (2 * n)  # type: ignore[list-item]
-    interleaved[0::2] = weights
-    interleaved[1::2] = inputs
-    if bias is not None:
-        interleaved.append(bias)
-    if not interleaved:
+    """One node computing ``sum(w_i * x_i) + bias`` (a neuron's weighted sum, one level deep).
+
+    Its parents are ``(w_0, x_0, w_1, x_1, ..., bias)``; numbers among them become constant leaves.
+    """
+    ws = weights if type(weights) is list else list(weights)
+    xs = inputs if type(inputs) is list else list(inputs)
+    n = len(ws)
+    if n != len(xs):
+        raise ValueError(f"dot: got {n} weights but {len(xs)} inputs")
+    if n == 0 and bias is None:
         return Value(0.0)
-    return _nary(ops.DOT, interleaved)
+    # The data of the Values, read once; numbers (fewer data than entries) become leaves first.
+    wd = [w.data for w in ws if type(w) is Value]
+    if len(wd) != n:
+        ws = [as_value(w, "dot") for w in ws]
+        wd = [w.data for w in ws]
+    xd = [x.data for x in xs if type(x) is Value]
+    if len(xd) != n:
+        xs = [as_value(x, "dot") for x in xs]
+        xd = [x.data for x in xs]
+    b = bias if bias is None or type(bias) is Value else as_value(bias, "dot")
+    return _dot(ws, xs, wd, xd, b)
 
 
 def mean(values: Iterable[Operand]) -> Value:

@@ -21,7 +21,7 @@ import math
 import operator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 Interval = tuple[float, float]
 """An open interval ``(lo, hi)`` of smooth inputs."""
@@ -275,21 +275,33 @@ def _sum_local(out: Any, *xs: Any) -> tuple[float, ...]:
 SUM = Op("sum", "sum", None, lambda *xs: sum(xs, 0.0), _sum_local, ("1",), (ANY,))
 
 
-# out = w_0 x_0 + w_1 x_1 + ... (+ b) over interleaved inputs (w_0, x_0, w_1, x_1, ..., [b]);
-# d/dw_i = x_i, d/dx_i = w_i, d/db = 1
+# out = w . x + b = w_0 x_0 + w_1 x_1 + ... + b;  d/dw_i = x_i, d/dx_i = w_i, d/db = 1.
+# Written on the weight and input vectors, as autograd.dot records a neuron in one step. As an
+# op its inputs are the pairs interleaved, (w_0, x_0, w_1, x_1, ..., [b]): _dot and _dot_local
+# unpack them for the engine's generic paths (create_graph, the stepper's tables, the tests).
+def dot_forward(ws: Sequence[float], xs: Sequence[float], b: float = 0.0) -> float:
+    """``b + w_0 x_0 + w_1 x_1 + ...`` on plain floats, added in that order."""
+    return sum(map(operator.mul, ws, xs), b)
+
+
+def dot_locals(ws: Sequence[Any], xs: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any], float]:
+    """(d/dw_i, d/dx_i, d/db): a weight's local is its input, an input's is its weight, the bias's 1."""
+    return xs, ws, 1.0
+
+
 def _dot(*wxb: float) -> float:
     n = len(wxb) - len(wxb) % 2  # the pairs; a trailing bias is left out of them
-    bias = wxb[-1] if n < len(wxb) else 0.0
-    return sum(map(operator.mul, wxb[0:n:2], wxb[1:n:2]), bias)  # bias + w_0 x_0 + w_1 x_1 + ...
+    return dot_forward(wxb[0:n:2], wxb[1:n:2], wxb[-1] if n < len(wxb) else 0.0)
 
 
 def _dot_local(out: Any, *wxb: Any) -> tuple[Any, ...]:
     n = len(wxb) - len(wxb) % 2
-    partners = list(wxb)  # d/dw_i = x_i and d/dx_i = w_i: swap each pair
-    partners[0:n:2] = wxb[1:n:2]
-    partners[1:n:2] = wxb[0:n:2]
+    d_ws, d_xs, d_b = dot_locals(wxb[0:n:2], wxb[1:n:2])
+    partners = list(wxb)
+    partners[0:n:2] = d_ws
+    partners[1:n:2] = d_xs
     if n < len(wxb):
-        partners[-1] = 1.0  # d/db = 1
+        partners[-1] = d_b
     return tuple(partners)
 
 

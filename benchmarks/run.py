@@ -67,19 +67,23 @@ def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dic
     losses: dict[str, float] = {}
     for rep in range(args.repeats):
         print(f"[bench] round {rep + 1}/{args.repeats}", flush=True)
-        for engine in engines:
-            times, ls = workloads.demo_step(engine, args.steps + 1)
-            losses[engine] = ls[0]
-            for t in times[1:]:  # the first step warms caches up (and traces, for compiled)
-                add(DEMO_ROW, engine, t)
-            add("demo step: first step (compiled: + trace and codegen)", engine, times[0])
-            if engine in ("ours", "compiled"):
-                times, ls = workloads.demo_step_nn(engine, args.steps + 1)
-                losses[f"{engine} (nn)"] = ls[0]
-                for t in times[1:]:
-                    add(NN_ROW, engine, t)
-            for _ in range(5):  # ~10 ms each: several per round
+        # The demo step: the engines take turns step by step, so noise on a shared machine falls
+        # on all of them alike. The first step warms caches up (and traces, for compiled).
+        steppers = {(DEMO_ROW, e): workloads.demo_stepper(e) for e in engines}
+        steppers.update({(NN_ROW, e): workloads.demo_stepper_nn(e) for e in engines if e in ("ours", "compiled")})
+        for (row, engine), (step, ls) in steppers.items():
+            first = workloads.clock(step)
+            if row == DEMO_ROW:
+                add("demo step: first step (compiled: + trace and codegen)", engine, first)
+            losses[engine if row == DEMO_ROW else f"{engine} (nn)"] = ls[0]
+        for _ in range(args.steps):
+            for (row, engine), (step, _) in steppers.items():
+                add(row, engine, workloads.clock(step))
+        del steppers
+        for _ in range(5):  # ~10 ms each: several per round, the engines in turn
+            for engine in engines:
                 add("README expression fwd+bwd", engine, workloads.readme(engine))
+        for engine in engines:
             if engine not in BIG_GRAPH_ENGINES:
                 continue
             for n in args.chains:

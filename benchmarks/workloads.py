@@ -147,15 +147,19 @@ def micrograd_mlp(W: list, B: list) -> object:
     return set_weights(model, W, B)
 
 
-def demo_step(engine: str, steps: int) -> tuple[list[float], list[float]]:
-    """Seconds per training step, and the losses (so engines can be checked to agree)."""
+def demo_stepper(engine: str) -> tuple[Callable[[], None], list[float]]:
+    """One training step of ``engine`` as a function, and the list it appends each step's loss to.
+
+    The runner times the engines' steps in turn (ours, compiled, micrograd, floats, ours, ...),
+    so a slow spell on a shared machine falls on all of them alike.
+    """
     X, Y = moons(DEMO_POINTS)
     W, B = initial_weights()
-    times, losses = [], []
+    losses: list[float] = []
     if engine == "ours":
         model = OursMLP(W, B)
-        step = lambda: losses.append(ours_step(model, X, Y))  # noqa: E731
-    elif engine == "compiled":
+        return (lambda: losses.append(ours_step(model, X, Y))), losses
+    if engine == "compiled":
         model = OursMLP(W, B)
         compiled = autograd.compile(lambda X, Y: ours_loss(model, X, Y))
 
@@ -166,17 +170,13 @@ def demo_step(engine: str, steps: int) -> tuple[list[float], list[float]]:
             for p in model.params:
                 p.data -= LR * p.grad
 
-        step = compiled_step
-    elif engine == "micrograd":
+        return compiled_step, losses
+    if engine == "micrograd":
         mg = micrograd_mlp(W, B)
-        step = lambda: losses.append(micrograd_step(mg, X, Y))  # noqa: E731
-    elif engine == "floats":
-        step = lambda: losses.append(handwritten.mlp_step(W, B, X, Y, LR))  # noqa: E731
-    else:
-        raise ValueError(engine)
-    for _ in range(steps):
-        times.append(clock(step))
-    return times, losses
+        return (lambda: losses.append(micrograd_step(mg, X, Y))), losses
+    if engine == "floats":
+        return (lambda: losses.append(handwritten.mlp_step(W, B, X, Y, LR))), losses
+    raise ValueError(engine)
 
 
 def nn_model(W: list, B: list) -> object:
@@ -187,7 +187,7 @@ def nn_model(W: list, B: list) -> object:
     return set_weights(model, W, B)
 
 
-def demo_step_nn(engine: str, steps: int) -> tuple[list[float], list[float]]:
+def demo_stepper_nn(engine: str) -> tuple[Callable[[], None], list[float]]:
     """The demo step written with the nn package (nn.MLP, nn.losses.hinge and l2), eager or compiled."""
     import nn
 
@@ -201,7 +201,7 @@ def demo_step_nn(engine: str, steps: int) -> tuple[list[float], list[float]]:
 
     # The targets are constants of the graph (nn.losses reads them as numbers): closed over.
     compiled = autograd.compile(lambda X: loss(X, Y))
-    times, losses = [], []
+    losses: list[float] = []
 
     def step() -> None:
         for p in params:
@@ -215,9 +215,7 @@ def demo_step_nn(engine: str, steps: int) -> tuple[list[float], list[float]]:
         for p in params:
             p.data -= LR * p.grad
 
-    for _ in range(steps):
-        times.append(clock(step))
-    return times, losses
+    return step, losses
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,15 +94,16 @@ class Layer(Module):
         self.activation = check_activation(activation, "nn.Layer")
         r = make_rng(rng, "nn.Layer")
         self.neurons = []
+        self._scopes = [autograd.scope(f"neurons.{j}") for j in range(self.nout)]  # made once, entered per call
         for j in range(self.nout):
-            with autograd.scope(f"neurons.{j}"):
+            with self._scopes[j]:
                 self.neurons.append(Neuron(self.nin, self.activation, r))
 
     def __call__(self, x: Sequence) -> list[Value]:
         xs = as_inputs(x, self.nin, "nn.Layer")
         out = []
-        for j, n in enumerate(self.neurons):
-            with autograd.scope(f"neurons.{j}"):
+        for n, neuron_scope in zip(self.neurons, self._scopes):
+            with neuron_scope:
                 out.append(n._forward(xs))
         return out
 

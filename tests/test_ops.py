@@ -119,6 +119,26 @@ def test_forward_values(expr, expected: float) -> None:
     assert expr().data == pytest.approx(expected)
 
 
+def test_dot_takes_numbers_iterables_and_no_grad() -> None:
+    # autograd.dot records its node in one step (not through apply): the same parents and locals.
+    w, x = [Value(2.0), 3], [1.5, Value(-1.0)]
+    out = autograd.dot(w, x, bias=0.5)
+    assert out.data == 0.5 + 2.0 * 1.5 + 3.0 * -1.0
+    assert [p.data for p in out.parents] == [2.0, 1.5, 3.0, -1.0, 0.5]
+    assert out.local_grads == (1.5, 2.0, -1.0, 3.0, 1.0)
+    assert out.parents[0] is w[0] and out.parents[3] is x[1]
+    assert autograd.dot(iter(w), (v for v in x)).data == 0.0
+    assert autograd.dot([], [], bias=Value(1.5)).local_grads == (1.0,)
+    with autograd.no_grad():
+        assert autograd.dot(w, x, bias=0.5).is_leaf
+    with pytest.raises(TypeError, match="dot: operand: expected a real number, got str"):
+        autograd.dot(["a"], [1.0])
+    with pytest.raises(ValueError, match="dot: got 2 weights but 1 inputs"):
+        autograd.dot(w, [1.0])
+    with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="dot"):
+        autograd.dot([1e308], [10.0])
+
+
 def test_reflected_pow_gradient() -> None:
     x = Value(1.5)
     y = 2**x
