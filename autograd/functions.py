@@ -17,6 +17,7 @@ builds a chain of additions, as micrograd does).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from . import ops
 from .value import Operand, Value, _dot, _nary, apply, as_value
@@ -37,8 +38,8 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | N
 
     Its parents are ``(w_0, x_0, w_1, x_1, ..., bias)``; numbers among them become constant leaves.
     """
-    ws = weights if type(weights) is list else list(weights)
-    xs = inputs if type(inputs) is list else list(inputs)
+    ws: list[Any] = weights if type(weights) is list else list(weights)
+    xs: list[Any] = inputs if type(inputs) is list else list(inputs)
     n = len(ws)
     if n != len(xs):
         raise ValueError(f"dot: got {n} weights but {len(xs)} inputs")
