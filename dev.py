@@ -5,6 +5,7 @@
     python3 dev.py test    # the whole test suite (extra arguments go to pytest)
     python3 dev.py tutorial  # Jupyter on demos/tutorial (the runnable tutorial)
     python3 dev.py bench   # benchmarks against micrograd and hand-written floats
+    python3 dev.py instructions  # callgrind instruction counts, ours and micrograd (needs valgrind)
 
 Each command creates ``.venv`` when it is missing, installs the package into it with the extras
 it needs (again only when pyproject.toml changes), installs Graphviz's ``dot`` with apt when it is
@@ -34,6 +35,7 @@ COMMANDS = {
     # Starts Jupyter on the tutorial notebooks; it prints the address to open if no browser opens.
     "tutorial": ("tutorial", ["-m", "notebook", "--notebook-dir=demos/tutorial"]),
     "bench": ("bench", ["benchmarks/run.py"]),
+    "instructions": ("bench", ["benchmarks/instructions.py"]),
 }
 
 DOT_HELP = """\
@@ -115,6 +117,8 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     ensure_installed(extras)
     ensure_dot()
+    if argv[0] == "instructions" and not shutil.which("valgrind") and can_apt():
+        apt_install("valgrind")
     if argv[0] == "tutorial" and hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd = [*cmd, "--allow-root"]  # Jupyter refuses root otherwise (containers, CI machines)
     full = [str(PYTHON), *cmd, *argv[1:]]

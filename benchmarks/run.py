@@ -28,6 +28,7 @@ import workloads  # noqa: E402
 ENGINES = ("ours", "compiled", "micrograd", "floats")
 DEMO_ROW = "demo step: MLP(2,[16,16,1]), 100 moons"
 NN_ROW = "demo step written with nn (nn.MLP, nn.losses)"
+FIRST_ROW = "demo step: first step (compiled: + trace and codegen)"
 BIG_GRAPH_ENGINES = ("ours", "micrograd", "floats")  # compile writes a line per node: not for 1e6 nodes
 
 
@@ -58,7 +59,7 @@ def median(xs: list[float | None]) -> float | None:
 
 
 def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dict[str, float | None]]:
-    rows: dict[str, dict[str, list]] = {}
+    rows: dict[str, dict[str, list]] = {DEMO_ROW: {}, FIRST_ROW: {}, NN_ROW: {}}  # the table's order
 
     def add(row: str, engine: str, value: float | None) -> None:
         rows.setdefault(row, {})
@@ -74,7 +75,7 @@ def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dic
         for (row, engine), (step, ls) in steppers.items():
             first = workloads.clock(step)
             if row == DEMO_ROW:
-                add("demo step: first step (compiled: + trace and codegen)", engine, first)
+                add(FIRST_ROW, engine, first)
             losses[engine if row == DEMO_ROW else f"{engine} (nn)"] = ls[0]
         for _ in range(args.steps):
             for (row, engine), (step, _) in steppers.items():

@@ -224,28 +224,26 @@ def demo_stepper_nn(engine: str) -> tuple[Callable[[], None], list[float]]:
 README_REPEAT = 100  # one expression is ~30 microseconds: time 100 in a row
 
 
+def expression(a, b):  # type: ignore[no-untyped-def]
+    """micrograd's README example, on any engine's Values."""
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    return g
+
+
 def readme(engine: str) -> float:
     """Seconds for one forward+backward of the README expression (mean of a batch of 100)."""
     if engine == "floats":
         return clock(lambda: [handwritten.readme_expression(-4.0, 2.0) for _ in range(README_REPEAT)]) / README_REPEAT
-    if engine in ("ours", "compiled"):
-        from autograd import Value
-    else:
-        from micrograd.engine import Value
-
-    def expression(a, b):  # type: ignore[no-untyped-def]
-        c = a + b
-        d = a * b + b**3
-        c += c + 1
-        c += 1 + c + (-a)
-        d += d * 2 + (b + a).relu()
-        d += 3 * d + (b - a).relu()
-        e = c - d
-        f = e**2
-        g = f / 2.0
-        g += 10.0 / f
-        return g
-
+    Value = _engine_value(engine)
     if engine == "compiled":
         compiled = autograd.compile(expression)
         a, b = Value(-4.0), Value(2.0)
@@ -263,7 +261,8 @@ def readme(engine: str) -> float:
 
 
 def _engine_value(engine: str) -> type:
-    if engine == "ours":
+    """The Value class of ``engine``: ours (also for compiled) or micrograd's."""
+    if engine in ("ours", "compiled"):
         return autograd.Value
     from micrograd.engine import Value
 

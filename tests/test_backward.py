@@ -6,9 +6,12 @@ import math
 
 import pytest
 from examples import micrograd_readme
+from hypothesis import given
 
 import autograd
 from autograd import Value
+from autograd.graph import interior_order
+from autograd.testing import Expression, expressions
 
 
 def micrograd_readme_example() -> tuple[Value, Value, Value]:
@@ -96,6 +99,20 @@ def test_topological_order_is_deterministic_and_inputs_come_first() -> None:
 def test_topological_order_rejects_non_values() -> None:
     with pytest.raises(TypeError, match="topological_order: expected a Value, got float"):
         autograd.topological_order(1.0)  # type: ignore[arg-type]
+
+
+@given(expressions())
+def test_interior_order_is_the_topological_order_without_leaves(expr: Expression) -> None:
+    # backward walks interior_order; the stepper, drawings and grad walk topological_order.
+    # Both must put the interior nodes in the same order, or the passes would add up in another.
+    out = expr(*[Value(x) for x in expr.inputs])
+    assert interior_order(out) == [n for n in autograd.topological_order(out) if not n.is_leaf]
+
+
+def test_interior_order_of_a_leaf_is_empty_and_rejects_non_values() -> None:
+    assert interior_order(Value(1.0)) == []
+    with pytest.raises(TypeError, match="interior_order: expected a Value, got float"):
+        interior_order(1.0)  # type: ignore[arg-type]
 
 
 @pytest.mark.slow
