@@ -257,10 +257,11 @@ def _operand(op: ops.Op, x: object) -> Value:
     return _constant(to_float(x, f"{op.name}: operand"))
 
 
-# The three ways to record a node. Each is the same four steps: inputs as Values, forward on
-# their data, the locals d(out)/d(input_i) from the op's rule, and the edges
-# (input_0, local_0, input_1, ...). One and two inputs (nearly every node) get their own
-# function with the steps spelled out, because this is the engine's hottest code.
+# How a node is recorded. Every way is the same four steps: inputs as Values, forward on their
+# data, the locals d(out)/d(input_i) from the op's rule, and the edges (input_0, local_0,
+# input_1, ...). One input, two inputs, any number, and a neuron's dot each get their own
+# function with the steps spelled out, because this is the engine's hottest code; apply()
+# picks one for any op.
 
 
 def _binary(op: ops.Op, x: Operand, y: Operand) -> Value:
