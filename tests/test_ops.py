@@ -213,3 +213,14 @@ def test_pow_local_gradient_overflow_gives_inf_not_an_error() -> None:
 
 def test_ops_are_reachable_through_apply_with_plain_numbers() -> None:
     assert apply(ops.MUL, 2, 3.5).data == 7.0
+    assert apply(ops.SUM, 1, Value(2.0)).local_grads == (1.0, 1.0)
+    assert apply(ops.POW.bind(2.0), 3).data == 9.0
+
+
+def test_apply_names_the_op_when_the_input_count_is_wrong() -> None:
+    with pytest.raises(TypeError, match="add: takes 2 input"):
+        apply(ops.ADD, Value(1.0))
+    with pytest.raises(TypeError, match="relu: takes 1 input"):
+        apply(ops.RELU, 1.0, 2.0)
+    with pytest.raises(TypeError, match="mul: operand: expected a real number, got str"):
+        apply(ops.MUL, "a", 2.0)
