@@ -281,6 +281,8 @@ SUM = Op("sum", "sum", None, lambda *xs: sum(xs, 0.0), _sum_local, ("1",), (ANY,
 # unpack them for the engine's generic paths (create_graph, the stepper's tables, the tests).
 def dot_forward(ws: Sequence[float], xs: Sequence[float], b: float = 0.0) -> float:
     """``b + w_0 x_0 + w_1 x_1 + ...`` on plain floats, added in that order."""
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: got {len(ws)} weights but {len(xs)} inputs")
     return sum(map(operator.mul, ws, xs), b)
 
 

@@ -135,6 +135,8 @@ def test_dot_takes_numbers_iterables_and_no_grad() -> None:
         autograd.dot(["a"], [1.0])
     with pytest.raises(ValueError, match="dot: got 2 weights but 1 inputs"):
         autograd.dot(w, [1.0])
+    with pytest.raises(ValueError, match="dot: got 1 weights but 2 inputs"):
+        ops.dot_forward([1.0], [2.0, 3.0])
     with autograd.detect_anomaly(), pytest.raises(FloatingPointError, match="dot"):
         autograd.dot([1e308], [10.0])
 
