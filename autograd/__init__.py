@@ -14,11 +14,11 @@ order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`a
 
 from __future__ import annotations
 
-from .animate import animate
+from .viz.animate import animate
 from .anomaly import detect_anomaly
 from .backward import grad
 from .compile import Compiled, TraceMismatch, compile
-from .draw import draw, draw_dot
+from .viz.draw import draw, draw_dot
 from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
 from .gradcheck import GradcheckError, gradcheck

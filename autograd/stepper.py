@@ -300,7 +300,7 @@ class Stepper:
 
     def show(self, **draw_options: Any) -> graphviz.Digraph:
         """Draw the graph mid-way: processed nodes coloured, the current one highlighted, the rest faded."""
-        from .animate import draw_progress
+        from .viz.animate import draw_progress
 
         return draw_progress(self, **draw_options)
 

@@ -53,7 +53,7 @@ def train(n: int, steps: int, seed: int, quiet: bool = False) -> tuple[nn.MLP, l
 
 def draw_blame(model: nn.MLP, X: list, y: list, out: Path) -> list[str]:
     """The network diagram and one neuron's computation graph, blame from the trained model's loss."""
-    from autograd.render import GraphvizNotFound
+    from autograd.viz.render import GraphvizNotFound
 
     scores = [model(x) for x in X]
     loss = losses.hinge(scores, y)

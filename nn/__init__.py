@@ -6,7 +6,8 @@
 - :mod:`nn.losses`, :mod:`nn.optim`: loss functions; SGD, Adam, learning-rate schedules.
 - :mod:`nn.training`: ``fit`` and its ``History``, ``predict``; :mod:`nn.datasets`: toy data.
 - :mod:`nn.serialize`: JSON ``save`` / ``load``; :mod:`nn.torch_export`: ``to_torch``;
-  :mod:`nn.plot`: figures (needs matplotlib, so it is imported only when you import it).
+  :mod:`nn.plot` (:mod:`nn.viz.plot`): figures (needs matplotlib, so it is imported only when first
+  used, as ``nn.plot.loss_curve(...)``); :mod:`nn.viz.draw`: the network diagram, ``nn.draw``.
 
 >>> import nn
 >>> model = nn.MLP(2, [16, 16, 1], rng=1)
@@ -17,7 +18,7 @@
 from __future__ import annotations
 
 from . import datasets, losses, optim
-from .draw import draw
+from .viz.draw import draw
 from .dropout import Dropout
 from .mlp import MLP, Layer, Neuron
 from .module import Module
@@ -40,5 +41,15 @@ __all__ = [
     "losses",
     "optim",
     "predict",
+    "plot",
     "to_torch",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``nn.plot`` is imported on first use, so ``import nn`` never imports matplotlib."""
+    if name == "plot":
+        from .viz import plot
+
+        return plot
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")

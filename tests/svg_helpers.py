@@ -71,6 +71,6 @@ def parse(svg: bytes | str) -> dict[str, dict[str, Item]]:
 
 def lightness(hex_color: str) -> float:
     """OKLab lightness of ``#rrggbb`` (0 black .. 1 white)."""
-    from autograd.colors import _to_oklab
+    from autograd.viz.colors import _to_oklab
 
     return _to_oklab(hex_color)[0]

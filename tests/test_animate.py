@@ -9,7 +9,7 @@ import pytest
 from examples import lecture_neuron
 
 from autograd import Stepper, Value, animate
-from autograd.animate import draw_progress, progress_attrs
+from autograd.viz.animate import draw_progress, progress_attrs
 
 
 def neuron() -> Value:

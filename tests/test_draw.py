@@ -17,7 +17,7 @@ from svg_helpers import lightness, parse
 
 import autograd
 from autograd import Value, draw, draw_dot, scope
-from autograd.render import to_bytes
+from autograd.viz.render import to_bytes
 from autograd.testing import expressions
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -43,7 +43,7 @@ def test_one_shape_per_value_and_per_op() -> None:
     assert len(ops) == 5 and len(values) == 10
     for i, v in enumerate(order):
         texts = " ".join(nodes[f"n{i}"].texts)
-        assert f"grad {autograd.dotlabels.num(v.grad)}" in texts
+        assert f"grad {autograd.viz.dotlabels.num(v.grad)}" in texts
         if v.label:
             assert v.label in nodes[f"n{i}"].texts
         if not v.is_leaf:
@@ -94,7 +94,7 @@ def test_edge_width_and_label_follow_the_blame_each_edge_carries() -> None:
     widths = [inputs[t].stroke_width for t in ranked]
     assert widths == sorted(widths) and widths[0] < widths[-1]
     for t, c in blame.items():
-        assert inputs[t].texts == [autograd.dotlabels.num(c)]
+        assert inputs[t].texts == [autograd.viz.dotlabels.num(c)]
     assert inputs["n0->n2op"].texts == ["-1.5"]  # x1: local w1=-3 times upstream 0.5
 
 
@@ -148,7 +148,7 @@ def test_collapse_draws_each_scope_as_one_box_with_its_blame() -> None:
     tanhs = [v for v in order if v.op == "tanh"]
     src = draw(out, collapse="neuron").source
     assert sorted(re.findall(r"^\t+(g\d+) \[", src, flags=re.MULTILINE)) == ["g0", "g1", "g2"]
-    assert f"blame {autograd.dotlabels.num(tanhs[0].grad)}" in src  # neuron 0's output grad
+    assert f"blame {autograd.viz.dotlabels.num(tanhs[0].grad)}" in src  # neuron 0's output grad
     assert "blame 1<" in src  # the last neuron holds the root: its blame is the seed
     layer = draw(out, collapse="layer").source
     assert layer == draw(out, collapse=1).source

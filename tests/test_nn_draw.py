@@ -10,7 +10,7 @@ from svg_helpers import lightness, parse
 import autograd
 import nn
 from autograd import Value
-from autograd.render import to_bytes
+from autograd.viz.render import to_bytes
 from nn import losses
 
 

@@ -15,7 +15,7 @@ import pytest
 from examples import lecture_neuron
 
 from autograd import animate
-from autograd.player import player_html
+from autograd.viz.player import player_html
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -13,8 +13,9 @@ import pytest
 from svg_helpers import parse
 
 import autograd
-from autograd import Value, draw, render, scope
-from autograd.render import Drawing, GraphvizNotFound, save, to_bytes
+from autograd import Value, draw, scope
+from autograd.viz import render
+from autograd.viz.render import Drawing, GraphvizNotFound, save, to_bytes
 
 MAGIC = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF"}
 
@@ -138,7 +139,7 @@ def test_missing_graphviz_package_says_how_to_install_it(monkeypatch: pytest.Mon
     import nn
 
     monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz now fails
-    monkeypatch.delitem(sys.modules, "autograd.render")
+    monkeypatch.delitem(sys.modules, "autograd.viz.render")
     with pytest.raises(ModuleNotFoundError, match=r'draw: drawing needs the graphviz Python package: pip install "blamegrad\[viz\]"'):
         draw(scoped_loss())
     with pytest.raises(ModuleNotFoundError, match="nn.draw: drawing needs the graphviz"):

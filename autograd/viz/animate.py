@@ -13,7 +13,7 @@ Fills are the drawing's usual blame colours, so you watch the blame arrive. Unla
 their sentence name (``n3``) written beside the box, so the captions can be followed.
 
 :func:`animate` runs the whole backward pass (the grads end as ``backward()`` leaves them), saves
-one SVG per step and one self-contained HTML page (:mod:`autograd.player`) that plays them with
+one SVG per step and one self-contained HTML page (:mod:`autograd.viz.player`) that plays them with
 each step's sentence underneath. Drawing needs the ``graphviz`` package and Graphviz's ``dot``
 (or graphviz-pure).
 """
@@ -26,8 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .stepper import Stepper, describe, number
-from .value import Value
+from ..stepper import Stepper, describe, number
+from ..value import Value
 
 if TYPE_CHECKING:
     from .render import Drawing

@@ -6,14 +6,14 @@ between the op's inputs and its output. After ``backward()`` the drawing shows t
 - each input edge is labelled with, and as thick as, the blame it carries back:
   ``local derivative x upstream grad`` (a node used twice, as in ``a * a``, has two edges);
 - each box is filled by its grad relative to the largest |grad| in the drawing: red when raising
-  the value raises the output, blue when it lowers it (:mod:`autograd.colors`), with a legend.
+  the value raises the output, blue when it lowers it (:mod:`autograd.viz.colors`), with a legend.
   Before backward every grad is 0 and nothing is coloured.
 
 Nodes made inside :func:`autograd.scope` are drawn inside a labelled cluster (nested scopes give
 nested clusters); ``collapse="neuron"``, ``"layer"`` or a depth draws a whole scope as one box.
 Node ids come from topological position (``n0``, ``n1``...), so the same graph always gives the
 same DOT source. Building the DOT source needs the ``graphviz`` package; rendering it needs
-Graphviz's ``dot`` or graphviz-pure (see :mod:`autograd.render`).
+Graphviz's ``dot`` or graphviz-pure (see :mod:`autograd.viz.render`).
 
 >>> from autograd import Value, draw
 >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 
 from .colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix, text_color
 from .dotlabels import Html, attributes, html_text, num, quoted_text
-from .graph import topological_order
-from .value import Value
+from ..graph import topological_order
+from ..value import Value
 
 if TYPE_CHECKING:
     from .render import Drawing

@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 import autograd
 from autograd import Value
-from autograd.colors import blame_color, mix, text_color
-from autograd.dotlabels import Html, attributes, html_text, quoted_text
-from autograd.draw import FONT, RANKDIRS, drawing_class, legend_node
+from autograd.viz.colors import blame_color, mix, text_color
+from autograd.viz.dotlabels import Html, attributes, html_text, quoted_text
+from autograd.viz.draw import FONT, RANKDIRS, drawing_class, legend_node
 
-from .mlp import MLP, Layer, Neuron
-from .module import Module
+from ..mlp import MLP, Layer, Neuron
+from ..module import Module
 
 if TYPE_CHECKING:
-    from autograd.render import Drawing
+    from autograd.viz.render import Drawing
 
 POSITIVE_WEIGHT = "#1b7837"
 """Colour of a positive weight (ColorBrewer PRGn green)."""
