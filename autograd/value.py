@@ -224,9 +224,19 @@ def as_value(x: Operand, where: str) -> Value:
     return _constant(to_float(x, f"{where}: operand"))
 
 
+class Constant(Value):
+    """A leaf the engine made from a plain number an op was given (the ``2`` in ``2 * a``).
+
+    It is a ``Value`` in every way; the subclass only tells views to show it by its number
+    (:mod:`autograd.names`). It costs nothing: no extra slot, no extra work.
+    """
+
+    __slots__ = ()
+
+
 def _constant(data: float) -> Value:
     """A leaf made from a plain number an op was given (``2`` in ``2 * a``)."""
-    leaf = _new(Value)
+    leaf = _new(Constant)
     leaf.data = data
     leaf.grad = 0.0
     leaf.label = ""

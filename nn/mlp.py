@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import autograd
 from autograd import Value
+from autograd.names import name_parameters
 
 from .dropout import Dropout
 from .init import Rng, check_activation, init_bound, make_rng
@@ -70,6 +71,7 @@ class Neuron(Module):
         a = init_bound(self.activation, self.nin)
         self.w = [Value(r.uniform(-a, a)) for _ in range(self.nin)]
         self.b = Value(0.0)
+        name_parameters(self.named_parameters())  # views call w[0] "w0" (autograd.names)
 
     def __call__(self, x: Sequence) -> Value:
         return self._forward(as_inputs(x, self.nin, "nn.Neuron"))
@@ -98,6 +100,7 @@ class Layer(Module):
         for j in range(self.nout):
             with self._scopes[j]:
                 self.neurons.append(Neuron(self.nin, self.activation, r))
+        name_parameters(self.named_parameters())  # "N3.w1"
 
     def __call__(self, x: Sequence) -> list[Value]:
         xs = as_inputs(x, self.nin, "nn.Layer")
@@ -147,6 +150,7 @@ class MLP(Module):
             act = self.output_activation if i == len(sizes) - 1 else self.activation
             with autograd.scope(f"layers.{i}"):
                 self.layers.append(Layer(fan_in[i], nout, act, r))
+        name_parameters(self.named_parameters())  # "L0N3.w1"
 
     def __call__(self, x: Sequence) -> Value | list[Value]:
         out = as_inputs(x, self.nin, "nn.MLP")
