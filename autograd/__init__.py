@@ -19,6 +19,7 @@ from .anomaly import detect_anomaly
 from .backward import grad
 from .compile import Compiled, TraceMismatch, compile
 from .viz.draw import draw, draw_dot
+from .viz.sketch import Sketch, sketch
 from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
 from .gradcheck import GradcheckError, gradcheck
@@ -33,6 +34,7 @@ __all__ = [
     "GradcheckError",
     "OPS",
     "Op",
+    "Sketch",
     "Stepper",
     "TraceMismatch",
     "Value",
@@ -56,6 +58,7 @@ __all__ = [
     "relu",
     "scope",
     "sigmoid",
+    "sketch",
     "sqrt",
     "sum",
     "tanh",

@@ -43,6 +43,8 @@ from .value import Value, to_float
 if TYPE_CHECKING:
     import graphviz
 
+    from .viz.sketch import Sketch
+
 __all__ = ["InputStep", "Step", "Stepper", "backward_steps", "describe", "formula", "node_names", "number"]
 
 
@@ -298,8 +300,17 @@ class Stepper:
         """The nodes whose grad has been pushed to their inputs so far, the current one last."""
         return [s.node for s in self.history]
 
-    def show(self, **draw_options: Any) -> graphviz.Digraph:
-        """Draw the graph mid-way: processed nodes coloured, the current one highlighted, the rest faded."""
+    def show(self, **draw_options: Any) -> graphviz.Digraph | Sketch:
+        """The graph mid-way: the current node marked, done and waiting nodes told apart.
+
+        At a terminal prompt (not in Jupyter) this is the text picture, :func:`autograd.sketch`
+        with ``▶``/``✓``/``·`` marks, in colour where allowed; elsewhere (Jupyter, scripts, tests)
+        the drawing, :func:`autograd.draw` with the progress outlined. Either has ``.save(path)``.
+        """
+        from .viz.sketch import at_terminal_prompt, sketch_progress
+
+        if at_terminal_prompt():
+            return sketch_progress(self, **draw_options)
         from .viz.animate import draw_progress
 
         return draw_progress(self, **draw_options)
