@@ -78,7 +78,7 @@ _BOX = {"tee": "├─ ", "end": "└─ ", "bar": "│  ", "gap": "   ", "deep"
 _ASCII_BOX = {"tee": "|- ", "end": "`- ", "bar": "|  ", "gap": "   ", "deep": ">", "cut": "~"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Row:
     """One line of the picture: a use of a value (or of a collapsed scope)."""
 
@@ -170,7 +170,7 @@ class Sketch:
     def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
         box = _BOX if not options.ascii_only else _ASCII_BOX
         plain = self.color is False or console.no_color or console.color_system is None
-        yield self._rich_text(self._layout(self.width or options.max_width, box), plain)
+        yield from self._segments(self._layout(self.width or options.max_width, box), plain)
 
     def __rich_measure__(self, console: Any, options: Any) -> Any:
         from rich.measure import Measurement
@@ -200,46 +200,47 @@ class Sketch:
         class _Boxed:  # the same picture drawn with the box characters the file can encode
             def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
                 plain = sketch.color is False or console.no_color or console.color_system is None
-                yield sketch._rich_text(sketch._layout(sketch.width or options.max_width, box), plain)
+                yield from sketch._segments(sketch._layout(sketch.width or options.max_width, box), plain)
 
         return _Boxed()
 
-    def _rich_text(self, lines: list[list[Span]], plain: bool) -> Any:
+    def _segments(self, lines: list[list[Span]], plain: bool) -> Iterator[Any]:
+        # Segments, not a Text: every line already fits, and a picture may have 100,000 lines.
+        from rich.segment import Segment
         from rich.style import Style as RichStyle
-        from rich.text import Text
 
-        text = Text(no_wrap=True, overflow="crop", end="")
         cache: dict[Style, RichStyle] = {}
-        for k, line in enumerate(lines):
-            if k:
-                text.append("\n")
+        newline = Segment.line()
+        for line in lines:
             for t, s in line:
                 if s is None or plain:
-                    text.append(t)
+                    yield Segment(t)
                     continue
                 style = cache.get(s)
                 if style is None:
                     fg, bg, bold, dim, italic = s
                     style = cache[s] = RichStyle(color=fg, bgcolor=bg, bold=bold or None, dim=dim or None,
                                                  italic=italic or None)
-                text.append(t, style)
+                yield Segment(t, style)
+            yield newline
         if not plain and self._largest_grad > 0.0:
-            text.append("\n")
-            text.append_text(self._legend(lines, RichStyle))
-        return text
+            yield from self._legend(lines, RichStyle)
 
-    def _legend(self, lines: list[list[Span]], RichStyle: Any) -> Any:
-        from rich.text import Text
+    def _legend(self, lines: list[list[Span]], RichStyle: Any) -> Iterator[Any]:
+        """The colour scale, -largest to +largest |grad|, as segments (rich's Text caches styles
+        across consoles of different colour systems, segments with fresh styles do not)."""
+        from rich.segment import Segment
 
         width = max((sum(len(t) for t, _ in line) for line in lines), default=80)
-        legend = Text(no_wrap=True, overflow="crop", end="")
+        used = 0
         for s in (-1.0, -0.5, 0.0, 0.5, 1.0):
             fill = blame_color(s * self._largest_grad, self._largest_grad)
-            legend.append(f" {num(s * self._largest_grad)} ", RichStyle(color=text_color(fill), bgcolor=fill))
-        words = "  red: raising it raises L, blue: lowers it"
-        legend.append(words[: max(0, width - legend.cell_len)], RichStyle(dim=True))
-        legend.truncate(width)
-        return legend
+            swatch = f" {num(s * self._largest_grad)} "[: max(0, width - used)]
+            used += len(swatch)
+            yield Segment(swatch, RichStyle(color=text_color(fill), bgcolor=fill))
+        words = "  red: raising it raises L, blue: lowers it"[: max(0, width - used)]
+        yield Segment(words, RichStyle(dim=True))
+        yield Segment.line()
 
     def _layout(self, width: int, box: dict[str, str]) -> list[list[Span]]:
         """The picture at ``width`` columns as lines of (text, style) spans; none is wider."""
@@ -259,23 +260,24 @@ class Sketch:
             return gutter + mark_w + left + 2 + data_w + 2 + grad_w + ((2 + blame) if has_blame else 0)
 
         # The first that fits: everything; short references; no "= local x upstream"; then squeeze.
+        squeezed = False
         for left, detail, short in ((natural_left, True, False), (short_left, True, True),
                                     (natural_left, False, False), (short_left, False, True)):
             if needed(left, blame_full if detail else blame_short) <= width:
                 break
         else:
-            detail, short = False, True
+            detail, short, squeezed = False, True, True
             left = width - needed(0, blame_short)
         blame_w = blame_full if detail else blame_short
-        stacked = left < _MIN_LABEL + 3
+        stacked = squeezed and left < min(short_left, _MIN_LABEL + 3)
         if stacked:  # too narrow for columns: the numbers go on a line below each name
             left = width - gutter - mark_w
         header = self._header(gutter + mark_w, left, data_w, grad_w, blame_w if has_blame else 0, detail, stacked)
         deepest = max((3 * r.depth + min(len(r.label), _MIN_LABEL) for r in rows), default=0)
         fits = deepest <= left and max((r.depth for r in rows), default=0) <= _MAX_GUIDES
         room = 10**9 if fits else max(0, left - _MIN_LABEL, left * 2 // 3)  # fold deep prefixes only
-        out: list[list[Span]] = [[(self._title, _style(bold=True))]] if self._title else []
-        out.append(header)
+        out: list[list[Span]] = [_clip([(self._title, _style(bold=True))], width, box["cut"])] if self._title else []
+        out.append(_clip(header, width, box["cut"]))
         for n, row in enumerate(rows, 1):
             lead: list[Span] = []
             if gutter:
@@ -286,8 +288,7 @@ class Sketch:
             label_room = max(1, left - len(prefix))
             label = _cut(row.short if short else row.label, label_room, box["cut"])
             name_len = min(row.name_len, len(label))
-            fill = blame_color(row.grad_value, self._largest_grad)
-            name_style = _style(fg=text_color(fill), bg=fill, bold=True) if fill is not None else _style(bold=True)
+            name_style = _fill_style(blame_color(row.grad_value, self._largest_grad), True)
             if row.mark == "·":
                 name_style = _style(dim=True)
             rest = (label[name_len:], _style(dim=True, italic=True) if row.ref else None)
@@ -314,9 +315,9 @@ class Sketch:
         return [(text.rstrip(), dim)]
 
     def _stacked_numbers(self, row: _Row, has_blame: bool) -> list[Span]:
-        spans: list[Span] = [((f"data {row.data}  " if row.data else "") + f"grad {row.grad}", None)]
+        spans: list[Span] = [((f"data {row.data} " if row.data else "") + f"grad {row.grad}", None)]
         if has_blame and row.blame:
-            spans += [("  blame ", None), (row.blame, self._blame_style(row))]
+            spans += [(" blame ", None), (row.blame, self._blame_style(row))]
         return spans
 
     def _blame_style(self, row: _Row) -> Style | None:
@@ -407,7 +408,20 @@ def _edge_style(contribution: float, largest: float) -> Style | None:
     else:
         t = min(abs(contribution) / largest, 1.0) if math.isfinite(contribution) else 1.0
         fill = mix(ZERO, POSITIVE if contribution > 0 else NEGATIVE, round(0.35 + 0.65 * t, 3))
-    return _style(fg=text_color(fill), bg=fill)
+    return _fill_style(fill, False)
+
+
+_FILL_STYLES: dict[tuple[str | None, bool], Style] = {}
+
+
+def _fill_style(fill: str | None, bold: bool) -> Style:
+    """Text on a ``fill`` background in black or white, whichever reads (cached: 1000 shades at most)."""
+    style = _FILL_STYLES.get((fill, bold))
+    if style is None:
+        style = _FILL_STYLES[(fill, bold)] = (
+            _style(fg=text_color(fill), bg=fill, bold=bold) if fill is not None else _style(bold=bold)
+        )
+    return style
 
 
 def _html_span(text: str, style: Style | None) -> str:
@@ -488,7 +502,7 @@ def _console(file: TextIO, color: bool | None, width: int | None) -> Any:
     try:
         from rich.console import Console
     except ModuleNotFoundError as error:
-        if error.name != "rich":
+        if (error.name or "").partition(".")[0] != "rich":
             raise
         return None
     options: dict[str, Any] = {"file": file, "width": width, "highlight": False, "emoji": False, "markup": False}
