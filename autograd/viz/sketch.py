@@ -170,7 +170,7 @@ class Sketch:
     def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
         box = _BOX if not options.ascii_only else _ASCII_BOX
         plain = self.color is False or console.no_color or console.color_system is None
-        yield from self._segments(self._layout(self.width or options.max_width, box), plain)
+        yield from self._segments(self._layout(self.width or options.max_width, box), plain, options.max_width)
 
     def __rich_measure__(self, console: Any, options: Any) -> Any:
         from rich.measure import Measurement
@@ -200,11 +200,12 @@ class Sketch:
         class _Boxed:  # the same picture drawn with the box characters the file can encode
             def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
                 plain = sketch.color is False or console.no_color or console.color_system is None
-                yield from sketch._segments(sketch._layout(sketch.width or options.max_width, box), plain)
+                yield from sketch._segments(sketch._layout(sketch.width or options.max_width, box), plain,
+                                            options.max_width)
 
         return _Boxed()
 
-    def _segments(self, lines: list[list[Span]], plain: bool) -> Iterator[Any]:
+    def _segments(self, lines: list[list[Span]], plain: bool, room: int) -> Iterator[Any]:
         # Segments, not a Text: every line already fits, and a picture may have 100,000 lines.
         from rich.segment import Segment
         from rich.style import Style as RichStyle
@@ -224,14 +225,13 @@ class Sketch:
                 yield Segment(t, style)
             yield newline
         if not plain and self._largest_grad > 0.0:
-            yield from self._legend(lines, RichStyle)
+            yield from self._legend(min(room, self.width or room), RichStyle)
 
-    def _legend(self, lines: list[list[Span]], RichStyle: Any) -> Iterator[Any]:
+    def _legend(self, width: int, RichStyle: Any) -> Iterator[Any]:
         """The colour scale, -largest to +largest |grad|, as segments (rich's Text caches styles
         across consoles of different colour systems, segments with fresh styles do not)."""
         from rich.segment import Segment
 
-        width = max((sum(len(t) for t, _ in line) for line in lines), default=80)
         used = 0
         for s in (-1.0, -0.5, 0.0, 0.5, 1.0):
             fill = blame_color(s * self._largest_grad, self._largest_grad)
