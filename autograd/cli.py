@@ -365,13 +365,25 @@ def _run_step(args: argparse.Namespace, output: Output) -> int:
     out, leaves, names = _graph(args)
     steps = [dataclasses.replace(step, names=names) for step in out.backward_steps()]
     for step in steps:
-        output.line(str(step))
+        output.line(_fit_step(str(step), output.width))
     if not steps:
         output.line(f"{names[id(out)]} is a single number: backward has no steps (dL/dL = 1)")
     else:
         output.line(f"all {len(steps)} steps done: every grad now equals backward()", style="bold")
     _print_grads(out, leaves, output)
     return 0
+
+
+_STEP_HEAD = re.compile(r"^(step .*?   dL/d\S+ = \S+)   (dL/d.*)$")
+
+
+def _fit_step(sentence: str, width: int) -> str:
+    """A step's sentence; when a line is too wide, the head on a line and each input indented below."""
+    lines = sentence.split("\n")
+    head = _STEP_HEAD.match(lines[0])
+    if max(len(line) for line in lines) <= width or head is None:
+        return sentence
+    return "\n".join([head.group(1), "    " + head.group(2)] + ["    " + line.strip() for line in lines[1:]])
 
 
 def _run_explain(args: argparse.Namespace, output: Output) -> int:
