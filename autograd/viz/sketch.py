@@ -183,6 +183,12 @@ class Sketch:
         rows = []
         for line in self._layout(self.width or _HTML_WIDTH, _BOX):
             rows.append("".join(_html_span(t, s) for t, s in line))
+        if self._largest_grad > 0.0:  # the colour scale, as in the terminal
+            swatches = []
+            for s in (-1.0, -0.5, 0.0, 0.5, 1.0):
+                fill = blame_color(s * self._largest_grad, self._largest_grad)
+                swatches.append(_html_span(f" {num(s * self._largest_grad)} ", _fill_style(fill, False)))
+            rows.append("".join(swatches) + _html_span("  red: raising it raises L, blue: lowers it", _style(dim=True)))
         return ('<pre style="font-family: ui-monospace, Menlo, Consolas, monospace; line-height: 1.25">'
                 + "\n".join(rows) + "</pre>")
 
@@ -238,7 +244,9 @@ class Sketch:
             swatch = f" {num(s * self._largest_grad)} "[: max(0, width - used)]
             used += len(swatch)
             yield Segment(swatch, RichStyle(color=text_color(fill), bgcolor=fill))
-        words = "  red: raising it raises L, blue: lowers it"[: max(0, width - used)]
+        room = width - used
+        words = next((w for w in ("  red: raising it raises L, blue: lowers it", "  red raises L, blue lowers")
+                      if len(w) <= room), "")
         yield Segment(words, RichStyle(dim=True))
         yield Segment.line()
 
