@@ -433,3 +433,12 @@ def test_a_leaf_is_a_one_line_picture() -> None:
     x = Value(2.0, label="x")
     x.backward()
     assert autograd.sketch(x).text(40).splitlines()[1].split() == ["x", "2", "1"]
+
+
+def test_labels_with_newlines_or_escapes_stay_on_one_line_as_text() -> None:
+    a = Value(1.0, label="evil\nlabel\x1b[31m")
+    b = a * 2
+    b.backward()
+    text = autograd.sketch(b).text(80)
+    assert "\x1b" not in text and len(text.splitlines()) == 4
+    assert "evil\\nlabel\\x1b[31m" in text

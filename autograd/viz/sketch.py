@@ -39,6 +39,7 @@ import html
 import io
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -699,10 +700,11 @@ def _inputs(order: list[Value], plan: _Plan) -> dict[Key, list[_Edge]]:
 def _rows(order: list[Value], plan: _Plan, names: dict[int, str], inputs: dict[Key, list[_Edge]],
           marks: dict[int, str], stepped: set[int] | None) -> tuple[list[_Row], float]:
     """The tree from the root down, depth first (an explicit stack), each value in full once."""
+    names = {key: _printable(name) for key, name in names.items()}
     shown_names = dict(names)
     for i, v in enumerate(order):
         if plan.group[i] is not None:
-            shown_names[id(v)] = plan.group[i]  # type: ignore[assignment]
+            shown_names[id(v)] = _printable(plan.group[i])  # type: ignore[arg-type]
     from ..stepper import describe
 
     largest_edge = 0.0
@@ -719,9 +721,9 @@ def _rows(order: list[Value], plan: _Plan, names: dict[int, str], inputs: dict[K
         key, depth, guides, is_last, edge = stack.pop()
         ref = drawn.get(key, 0)
         if isinstance(key, str):
-            label = name = key
+            label = name = _printable(key)
             if not ref:
-                label = f"{key} ({plan.group_size[key]} nodes)"
+                label = f"{name} ({plan.group_size[key]} nodes)"
             data, grad_value, mark = "", plan.group_blame[key], ""
         else:
             v = order[key]
@@ -756,6 +758,16 @@ def _rows(order: list[Value], plan: _Plan, names: dict[int, str], inputs: dict[K
         for k in range(len(kids) - 1, -1, -1):
             stack.append((kids[k].src, depth + 1, below, k == len(kids) - 1, kids[k]))
     return rows, largest_edge
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(name: str) -> str:
+    """A label as one line of plain text: a newline shows as ``\\n``, an escape as ``\\x1b``."""
+    if not _CONTROL.search(name):
+        return name
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], name)
 
 
 def _key_of(plan: _Plan, i: int) -> Key:
