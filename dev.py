@@ -30,7 +30,8 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 MAIN_DEMO = ["demos/moons.py", "--out", "out"]
 COMMANDS = {
     # command: (extras to install, what to run with the venv's python)
-    "demo": ("viz-pure,plot,term", MAIN_DEMO),  # viz-pure: drawings render even without `dot`; term: blamegrad in colour
+    # viz-pure: drawings render even without `dot`; term: colour for autograd.sketch and blamegrad
+    "demo": ("viz-pure,plot,term", MAIN_DEMO),
     "test": ("all", ["-m", "pytest"]),
     # Starts Jupyter on the tutorial notebooks; it prints the address to open if no browser opens.
     "tutorial": ("tutorial", ["-m", "notebook", "--notebook-dir=demos/tutorial"]),

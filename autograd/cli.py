@@ -29,6 +29,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from . import ops
@@ -43,7 +44,13 @@ MAX_EXPRESSION = 10_000
 """Longest expression accepted, in characters (a bigger graph belongs in a Python script)."""
 
 FUNCTIONS: dict[str, Callable[[Any], Any]] = {
-    "exp": exp, "log": log, "sqrt": sqrt, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "abs": abs,
+    "exp": exp,
+    "log": log,
+    "sqrt": sqrt,
+    "tanh": tanh,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "abs": abs,
 }
 """The functions an expression may call: the engine's one-input ops (``abs`` is ``Value.__abs__``)."""
 
@@ -54,22 +61,46 @@ _BINARY: dict[type, tuple[str, Callable[[Any, Any], Any], Callable[[float, float
     ast.Sub: ("-", lambda a, b: a - b, ops.SUB.forward),
     ast.Mult: ("*", lambda a, b: a * b, ops.MUL.forward),
     ast.Div: ("/", lambda a, b: a / b, ops.DIV.forward),
-    ast.Pow: ("**", lambda a, b: a ** b, ops.POW.forward),
+    ast.Pow: ("**", lambda a, b: a**b, ops.POW.forward),
 }
 
 _REFUSED_OPERATORS = {
-    ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.UAdd: "unary +", ast.Not: "not", ast.Invert: "~",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+    ast.UAdd: "unary +",
+    ast.Not: "not",
+    ast.Invert: "~",
 }
 
 _KINDS: dict[type, str] = {
-    ast.Attribute: "attributes", ast.Subscript: "subscripts", ast.Lambda: "lambdas",
-    ast.ListComp: "comprehensions", ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions", ast.JoinedStr: "f-strings", ast.FormattedValue: "f-strings",
-    ast.NamedExpr: "assignments (:=)", ast.IfExp: "conditional expressions (x if c else y)",
-    ast.Compare: "comparisons", ast.BoolOp: "boolean operators (and, or)", ast.List: "lists",
-    ast.Tuple: "tuples", ast.Set: "sets", ast.Dict: "dicts", ast.Starred: "starred arguments",
-    ast.Await: "await expressions", ast.Yield: "yield expressions", ast.YieldFrom: "yield expressions", ast.Slice: "slices",
+    ast.Attribute: "attributes",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambdas",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.JoinedStr: "f-strings",
+    ast.FormattedValue: "f-strings",
+    ast.NamedExpr: "assignments (:=)",
+    ast.IfExp: "conditional expressions (x if c else y)",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "boolean operators (and, or)",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Set: "sets",
+    ast.Dict: "dicts",
+    ast.Starred: "starred arguments",
+    ast.Await: "await expressions",
+    ast.Yield: "yield expressions",
+    ast.YieldFrom: "yield expressions",
+    ast.Slice: "slices",
 }
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -96,7 +127,9 @@ def parse_bindings(items: Sequence[str]) -> dict[str, float]:
             raise ExpressionError(f"expected name=number, got {item!r}")
         name, text = match.group(1), match.group(2).strip()
         if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-            raise ExpressionError(f"{name!r} is not a name (letters, digits and _, not starting with a digit)")
+            raise ExpressionError(
+                f"{name!r} is not a name (letters, digits and _, not starting with a digit)"
+            )
         if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function of expressions; bind another name")
         if name in bound:
@@ -119,7 +152,8 @@ def _tree(text: str) -> ast.Expression:
         raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
     if len(text) > MAX_EXPRESSION:
         raise ExpressionError(
-            f"the expression has {len(text)} characters, over {MAX_EXPRESSION}; build a graph that big in Python"
+            f"the expression has {len(text)} characters, over {MAX_EXPRESSION}; "
+            "build a graph that big in Python"
         )
     if not text.strip():
         raise ExpressionError("the expression is empty")
@@ -147,14 +181,18 @@ def _check(text: str, tree: ast.Expression, bound: dict[str, float]) -> set[str]
         if kind is ast.BinOp:
             op = type(node.op)  # type: ignore[attr-defined]
             if op not in _BINARY:
-                raise ExpressionError(f"the operator {_REFUSED_OPERATORS.get(op, op.__name__)} is not allowed "
-                                      f"(only + - * / **): {_part(text, node)}")
+                raise ExpressionError(
+                    f"the operator {_REFUSED_OPERATORS.get(op, op.__name__)} is not allowed "
+                    f"(only + - * / **): {_part(text, node)}"
+                )
             stack += [node.right, node.left]  # type: ignore[attr-defined]
         elif kind is ast.UnaryOp:
             op = type(node.op)  # type: ignore[attr-defined]
             if op is not ast.USub:
-                raise ExpressionError(f"{_REFUSED_OPERATORS.get(op, op.__name__)} is not allowed "
-                                      f"(only unary minus): {_part(text, node)}")
+                raise ExpressionError(
+                    f"{_REFUSED_OPERATORS.get(op, op.__name__)} is not allowed "
+                    f"(only unary minus): {_part(text, node)}"
+                )
             stack.append(node.operand)  # type: ignore[attr-defined]
         elif kind is ast.Constant:
             value = node.value  # type: ignore[attr-defined]
@@ -165,7 +203,9 @@ def _check(text: str, tree: ast.Expression, bound: dict[str, float]) -> set[str]
             if isinstance(value, complex):
                 raise ExpressionError(f"complex numbers are not allowed: {_part(text, node)}")
             if not isinstance(value, (int, float)):
-                raise ExpressionError(f"{type(value).__name__} constants are not allowed: {_part(text, node)}")
+                raise ExpressionError(
+                    f"{type(value).__name__} constants are not allowed: {_part(text, node)}"
+                )
             try:
                 if not math.isfinite(float(value)):
                     raise OverflowError
@@ -182,8 +222,9 @@ def _check(text: str, tree: ast.Expression, bound: dict[str, float]) -> set[str]
             func = node.func  # type: ignore[attr-defined]
             called = func.id if isinstance(func, ast.Name) else _part(text, func)
             if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
-                raise ExpressionError(f"calls to {called} are not allowed (only {', '.join(FUNCTIONS)}): "
-                                      f"{_part(text, node)}")
+                raise ExpressionError(
+                    f"calls to {called} are not allowed (only {', '.join(FUNCTIONS)}): {_part(text, node)}"
+                )
             if node.keywords:  # type: ignore[attr-defined]
                 raise ExpressionError(f"keyword arguments are not allowed: {_part(text, node)}")
             args = node.args  # type: ignore[attr-defined]
@@ -197,8 +238,9 @@ def _check(text: str, tree: ast.Expression, bound: dict[str, float]) -> set[str]
             raise ExpressionError(f"{what} are not allowed: {_part(text, node)}")
     unused = [name for name in bound if name not in used]
     if unused:
-        raise ExpressionError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} bound but not used "
-                              "in the expression")
+        raise ExpressionError(
+            f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} bound but not used in the expression"
+        )
     return used
 
 
@@ -224,9 +266,13 @@ def build(text: str, bound: dict[str, float]) -> tuple[Value, dict[str, Value]]:
             if isinstance(node, ast.Name):
                 results[id(node)] = leaves[node.id]
                 continue
-            inputs = ([node.left, node.right] if isinstance(node, ast.BinOp)  # type: ignore[attr-defined]
-                      else [node.operand] if isinstance(node, ast.UnaryOp)  # type: ignore[attr-defined]
-                      else [node.args[0]])  # type: ignore[attr-defined]
+            inputs = (
+                [node.left, node.right]
+                if isinstance(node, ast.BinOp)  # type: ignore[attr-defined]
+                else [node.operand]
+                if isinstance(node, ast.UnaryOp)  # type: ignore[attr-defined]
+                else [node.args[0]]
+            )  # type: ignore[attr-defined]
             if not ready:
                 stack.append((node, True))
                 stack += [(child, False) for child in reversed(inputs)]
@@ -262,7 +308,9 @@ class Output:
         self.color = {"auto": None, "always": True, "never": False}[color]
         self.console = _console(self.file, self.color, width)
         self.width = width or (self.console.width if self.console is not None else terminal_width(self.file))
-        self.colored = self.console is not None and self.console.color_system is not None and not self.console.no_color
+        self.colored = (
+            self.console is not None and self.console.color_system is not None and not self.console.no_color
+        )
 
     def line(self, text: str = "", style: str | None = None) -> None:
         """Print ``text`` wrapped to the width; continuation lines keep its indent, plus four."""
@@ -348,8 +396,11 @@ EXAMPLE = '"tanh(x1*w1 + x2*w2 + b)" x1=2 w1=-3 x2=0 w2=1 b=6.8814'
 
 
 def _expression_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("expression", help="e.g. \"tanh(x1*w1 + x2*w2 + b)\": numbers, bound names, "
-                        "+ - * / **, unary minus, " + ", ".join(FUNCTIONS) + " (start it with -- if it begins with -)")
+    parser.add_argument(
+        "expression",
+        help='e.g. "tanh(x1*w1 + x2*w2 + b)": numbers, bound names, '
+        "+ - * / **, unary minus, " + ", ".join(FUNCTIONS) + " (start it with -- if it begins with -)",
+    )
     parser.add_argument("bindings", nargs="*", metavar="name=number", help="a number for every name in it")
 
 
@@ -416,7 +467,7 @@ def _run_draw(args: argparse.Namespace, output: Output) -> int:
     from .viz.draw import draw
 
     out, _, _ = _graph(args)
-    if not args.output.rsplit(".", 1)[-1].lower() in ("svg", "png", "pdf") or "." not in args.output:
+    if Path(args.output).suffix.lower() not in (".svg", ".png", ".pdf"):
         raise ExpressionError(f"-o {args.output}: the file must end in .svg, .png or .pdf")
     if not args.before:
         out.backward()
@@ -437,7 +488,9 @@ def _print_grads(out: Value, leaves: dict[str, Value], output: Output) -> None:
     output.spans([("L = ", None), (f"{out.data:.10g}", "bold")])
     width = max((len(n) for n in leaves), default=1)
     for name, leaf in leaves.items():
-        output.spans([(f"dL/d{name.ljust(width)} = ", None), (f"{leaf.grad:.10g}", _blame_style(leaf.grad, largest))])
+        output.spans(
+            [(f"dL/d{name.ljust(width)} = ", None), (f"{leaf.grad:.10g}", _blame_style(leaf.grad, largest))]
+        )
 
 
 def _add_step(parser: argparse.ArgumentParser) -> None:
@@ -446,8 +499,12 @@ def _add_step(parser: argparse.ArgumentParser) -> None:
 
 def _add_explain(parser: argparse.ArgumentParser) -> None:
     _expression_arguments(parser)
-    parser.add_argument("--wrt", action="append", metavar="NAME",
-                        help="the bound name to explain dL/dNAME for (repeat it; default: every bound name)")
+    parser.add_argument(
+        "--wrt",
+        action="append",
+        metavar="NAME",
+        help="the bound name to explain dL/dNAME for (repeat it; default: every bound name)",
+    )
 
 
 def _collapse(text: str) -> int | str:
@@ -460,29 +517,62 @@ def _collapse(text: str) -> int | str:
 
 def _add_sketch(parser: argparse.ArgumentParser) -> None:
     _expression_arguments(parser)
-    parser.add_argument("--collapse", type=_collapse, help="neuron, layer or a depth: show each such scope as one line")
-    parser.add_argument("--max-nodes", type=int, default=400, help="refuse pictures of more lines (default 400)")
+    parser.add_argument(
+        "--collapse", type=_collapse, help="neuron, layer or a depth: show each such scope as one line"
+    )
+    parser.add_argument(
+        "--max-nodes", type=int, default=400, help="refuse pictures of more lines (default 400)"
+    )
     parser.add_argument("--before", action="store_true", help="show the graph before backward (every grad 0)")
 
 
 def _add_draw(parser: argparse.ArgumentParser) -> None:
     _expression_arguments(parser)
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="graph.svg, graph.png or graph.pdf")
-    parser.add_argument("--rankdir", default="LR", choices=("LR", "RL", "TB", "BT"), help="direction (default LR)")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="graph.svg, graph.png or graph.pdf"
+    )
+    parser.add_argument(
+        "--rankdir", default="LR", choices=("LR", "RL", "TB", "BT"), help="direction (default LR)"
+    )
     parser.add_argument("--before", action="store_true", help="draw the graph before backward (no blame)")
 
 
 COMMANDS: list[Command] = [
-    Command("step", "run backward one node at a time and print every step as the chain rule with numbers",
-            _add_step, _run_step, f"blamegrad step {EXAMPLE}"),
-    Command("explain", "show where dL/dx came from: one term per use of x", _add_explain, _run_explain,
-            f"blamegrad explain {EXAMPLE} --wrt x1"),
-    Command("sketch", "print the graph as text with data, grads and the blame on each edge", _add_sketch,
-            _run_sketch, f"blamegrad sketch {EXAMPLE}"),
-    Command("draw", "draw the graph with its blame to an SVG, PNG or PDF file (needs graphviz)", _add_draw,
-            _run_draw, f"blamegrad draw {EXAMPLE} -o graph.svg"),
-    Command("grad", "print the output and dL/dname for every bound name", _add_step, _run_grad,
-            f"blamegrad grad {EXAMPLE}"),
+    Command(
+        "step",
+        "run backward one node at a time and print every step as the chain rule with numbers",
+        _add_step,
+        _run_step,
+        f"blamegrad step {EXAMPLE}",
+    ),
+    Command(
+        "explain",
+        "show where dL/dx came from: one term per use of x",
+        _add_explain,
+        _run_explain,
+        f"blamegrad explain {EXAMPLE} --wrt x1",
+    ),
+    Command(
+        "sketch",
+        "print the graph as text with data, grads and the blame on each edge",
+        _add_sketch,
+        _run_sketch,
+        f"blamegrad sketch {EXAMPLE}",
+    ),
+    Command(
+        "draw",
+        "draw the graph with its blame to an SVG, PNG or PDF file (needs graphviz)",
+        _add_draw,
+        _run_draw,
+        f"blamegrad draw {EXAMPLE} -o graph.svg",
+    ),
+    Command(
+        "grad",
+        "print the output and dL/dname for every bound name",
+        _add_step,
+        _run_grad,
+        f"blamegrad grad {EXAMPLE}",
+    ),
 ]
 """The subcommands, in the order ``--help`` lists them. A new one is one more row."""
 
@@ -494,15 +584,27 @@ def parser() -> argparse.ArgumentParser:
         description="See backprop from the shell: build an expression's graph, run backward, show the blame.",
         epilog="example: " + (COMMANDS[0].example if COMMANDS else ""),
     )
-    top.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                     help="colour: auto (a terminal without NO_COLOR or TERM=dumb), always or never")
+    top.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour: auto (a terminal without NO_COLOR or TERM=dumb), always or never",
+    )
     top.add_argument("--width", type=int, help="columns to fit (default: the terminal's, or 80)")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
-        p = sub.add_parser(command.name, help=command.help, description=command.help,
-                           epilog=f"example: {command.example}" if command.example else None)
-        p.add_argument("--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS,
-                       help="as for blamegrad (may come after the command)")
+        p = sub.add_parser(
+            command.name,
+            help=command.help,
+            description=command.help,
+            epilog=f"example: {command.example}" if command.example else None,
+        )
+        p.add_argument(
+            "--color",
+            choices=("auto", "always", "never"),
+            default=argparse.SUPPRESS,
+            help="as for blamegrad (may come after the command)",
+        )
         p.add_argument("--width", type=int, default=argparse.SUPPRESS, help="as for blamegrad")
         command.arguments(p)
         p.set_defaults(run=command.run)

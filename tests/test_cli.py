@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-import autograd
 from autograd import Value, cli
 
 ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
@@ -140,32 +139,37 @@ def test_nothing_is_evaluated_by_python(monkeypatch: pytest.MonkeyPatch) -> None
     assert out.op == "tanh" and set(leaves) == {"x1", "w1", "x2", "w2", "b"}
 
 
-@pytest.mark.parametrize("bindings, message", [
-    (["x1=abc"], "x1='abc': not a number"),
-    (["x1=2", "x1=3"], "x1 is bound twice (x1=2 and x1=3)"),
-    (["x1"], "expected name=number, got 'x1'"),
-    (["1x=2"], "'1x' is not a name"),
-    (["class=2"], "'class' is not a name"),
-    (["tanh=2"], "'tanh' is a function of expressions"),
-    (["x1=nan"], "not a number"),
-    (["x1=inf"], "not a number"),
-    (["x1=1e999"], "too large for a float"),
-    (["x1=0x10"], "not a number"),
-    (["x1=2", "x9=1"], "x9 is bound but not used"),
-])
-def test_bad_bindings_are_one_line_errors_with_status_2(bindings: list[str], message: str,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "bindings, message",
+    [
+        (["x1=abc"], "x1='abc': not a number"),
+        (["x1=2", "x1=3"], "x1 is bound twice (x1=2 and x1=3)"),
+        (["x1"], "expected name=number, got 'x1'"),
+        (["1x=2"], "'1x' is not a name"),
+        (["class=2"], "'class' is not a name"),
+        (["tanh=2"], "'tanh' is a function of expressions"),
+        (["x1=nan"], "not a number"),
+        (["x1=inf"], "not a number"),
+        (["x1=1e999"], "too large for a float"),
+        (["x1=0x10"], "not a number"),
+        (["x1=2", "x9=1"], "x9 is bound but not used"),
+    ],
+)
+def test_bad_bindings_are_one_line_errors_with_status_2(
+    bindings: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, err = run(capsys, "grad", "x1 * 2", *bindings)
     assert status == 2 and out == "" and err.count("\n") == 1
     assert message in err
 
 
 def test_the_graph_is_the_engines_own() -> None:
-    out, leaves = cli.build("-x * 2 ** y / sigmoid(x) + abs(relu(x) - 3) + sqrt(y) * log(y) - exp(-x)",
-                            {"x": 0.7, "y": 1.5})
+    out, leaves = cli.build(
+        "-x * 2 ** y / sigmoid(x) + abs(relu(x) - 3) + sqrt(y) * log(y) - exp(-x)", {"x": 0.7, "y": 1.5}
+    )
     out.backward()
     x, y = Value(0.7, label="x"), Value(1.5, label="y")
-    ref = -x * 2 ** y / x.sigmoid() + abs(x.relu() - 3) + y.sqrt() * y.log() - (-x).exp()
+    ref = -x * 2**y / x.sigmoid() + abs(x.relu() - 3) + y.sqrt() * y.log() - (-x).exp()
     ref.backward()
     assert out.data == ref.data
     assert (leaves["x"].grad, leaves["y"].grad) == (x.grad, y.grad)
@@ -181,7 +185,8 @@ def test_step_prints_every_backward_step_then_the_grads(capsys: pytest.CaptureFi
     assert status == 0 and err == ""
     lines = out.splitlines()
     assert [line.split()[0] + " " + line.split()[1] for line in lines if line.startswith("step ")] == [
-        f"step {k}/5" for k in range(1, 6)]
+        f"step {k}/5" for k in range(1, 6)
+    ]
     assert "all 5 steps done: every grad now equals backward()" in out
     ref, leaves = cli.build(NEURON[0], cli.parse_bindings(NEURON[1:]))
     ref.backward()
@@ -247,7 +252,9 @@ def test_one_more_subcommand_is_one_more_row(monkeypatch: pytest.MonkeyPatch, ca
         output.line(f"would serve on {args.port}")
         return 0
 
-    monkeypatch.setattr(cli, "COMMANDS", [*cli.COMMANDS, cli.Command("explore", "the training page", add, serve)])
+    monkeypatch.setattr(
+        cli, "COMMANDS", [*cli.COMMANDS, cli.Command("explore", "the training page", add, serve)]
+    )
     assert cli.main(["explore", "--port", "8000"]) == 0
     assert capsys.readouterr().out == "would serve on 8000\n"
 
@@ -255,12 +262,19 @@ def test_one_more_subcommand_is_one_more_row(monkeypatch: pytest.MonkeyPatch, ca
 def test_python_dash_m_autograd_and_the_console_script() -> None:
     env = dict(os.environ, COLUMNS="80")
     env.pop("NO_COLOR", None)
-    done = subprocess.run([sys.executable, "-m", "autograd", "grad", "x*y", "x=3", "y=2"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "grad", "x*y", "x=3", "y=2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0 and done.stdout == "L = 6\ndL/dx = 2\ndL/dy = 3\n"
     script = shutil.which("blamegrad", path=str(Path(sys.executable).parent))
     assert script is not None, "pip install -e . installs the blamegrad script"
-    bad = subprocess.run([script, "grad", "x.real", "x=1"], capture_output=True, text=True, env=env, timeout=60)
+    bad = subprocess.run(
+        [script, "grad", "x.real", "x=1"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr == "blamegrad grad: error: attributes are not allowed: x.real\n"
     piped = subprocess.run([script, "sketch", *NEURON], capture_output=True, text=True, env=env, timeout=60)
@@ -281,8 +295,9 @@ def readme_commands() -> list[tuple[str, str]]:
     return found
 
 
-def test_the_readme_shows_what_the_commands_print(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_readme_shows_what_the_commands_print(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     commands = readme_commands()
     assert {c.split()[1] for c, _ in commands} >= {"step", "explain", "sketch", "draw"}
     monkeypatch.chdir(tmp_path)

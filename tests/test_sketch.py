@@ -17,7 +17,7 @@ from autograd.graph import topological_order
 from autograd.names import node_names
 from autograd.testing import expressions
 from autograd.viz import sketch as sketch_module
-from autograd.viz.colors import blame_color, mix, NEGATIVE, POSITIVE, ZERO
+from autograd.viz.colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix
 from autograd.viz.dotlabels import num
 
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -56,7 +56,7 @@ def rich_console(**options: object):
 
 
 def test_every_value_is_shown_with_its_name_data_grad_and_the_blame_on_its_edge() -> None:
-    o, leaves = neuron()
+    o, _ = neuron()
     o.backward()
     text = autograd.sketch(o, width=120).text()
     order = topological_order(o)
@@ -69,7 +69,10 @@ def test_every_value_is_shown_with_its_name_data_grad_and_the_blame_on_its_edge(
             name = names[id(parent)]
             expected = f"{num(local * user.grad)} = {num(local)} x {num(user.grad)}"
             matching = [r for r in rows(text) if r[0].split()[0] == name]
-            assert any(r[1:] == [num(parent.data), num(parent.grad), expected] for r in matching), (name, text)
+            assert any(r[1:] == [num(parent.data), num(parent.grad), expected] for r in matching), (
+                name,
+                text,
+            )
     assert "o = tanh(n4)" in text and "n4 = n3 + b" in text and "n1 = x1 * w1" in text
     # the root's line has no blame: nothing above it
     assert rows(text)[0] == ["o = tanh(n4)", num(o.data), "1"]
@@ -123,8 +126,13 @@ def pictures() -> list[autograd.Sketch]:
     s = Stepper(o)
     s.next()
     s.next()
-    return [autograd.sketch(o), autograd.sketch(d), autograd.sketch(loss), autograd.sketch(loss, collapse="neuron"),
-            sketch_module.sketch_progress(s)]
+    return [
+        autograd.sketch(o),
+        autograd.sketch(d),
+        autograd.sketch(loss),
+        autograd.sketch(loss, collapse="neuron"),
+        sketch_module.sketch_progress(s),
+    ]
 
 
 @pytest.mark.parametrize("width", [1, 5, 12, 20, 30, 40, 55, 60, 72, 80, 120])
@@ -178,7 +186,9 @@ def test_deep_graphs_fold_their_indentation_into_a_depth_count() -> None:
     assert re.search(r"^\s*60› .*x\b", text, re.M)
 
 
-def test_a_100000_deep_chain_is_refused_without_recursion_and_works_with_max_nodes_raised(monkeypatch) -> None:
+def test_a_100000_deep_chain_is_refused_without_recursion_and_works_with_max_nodes_raised(
+    monkeypatch,
+) -> None:
     x = Value(0.5, label="x")
     y = x
     for _ in range(100_000):
@@ -190,7 +200,9 @@ def test_a_100000_deep_chain_is_refused_without_recursion_and_works_with_max_nod
 
     with monkeypatch.context() as m:
         m.setattr(sketch_module, "topological_order", walked)
-        with pytest.raises(ValueError, match=r"sketch: the graph has more than 400 lines.*collapse='neuron'.*max_nodes="):
+        with pytest.raises(
+            ValueError, match=r"sketch: the graph has more than 400 lines.*collapse='neuron'.*max_nodes="
+        ):
             autograd.sketch(y)
     picture = autograd.sketch(y, max_nodes=200_000)
     assert len(picture) == 100_001
@@ -209,7 +221,8 @@ def test_refusal_gives_draws_advice() -> None:
         autograd.sketch(total)
     advice = _too_big("x", 400).split("over max_nodes=400. ")[1]
     assert advice.replace("Draw each module as one box", "") in str(refused.value).replace(
-        "Show each module as one line", "").replace("sketch a smaller", "draw a smaller")
+        "Show each module as one line", ""
+    ).replace("sketch a smaller", "draw a smaller")
 
 
 # -- collapse -----------------------------------------------------------------------------------
@@ -365,7 +378,7 @@ def test_rich_measures_the_picture() -> None:
 
 
 def test_stepper_progress_marks_current_done_and_waiting() -> None:
-    o, leaves = neuron()
+    o, _ = neuron()
     s = Stepper(o)
     s.next()
     s.next()

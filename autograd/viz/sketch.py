@@ -56,7 +56,15 @@ from .draw import Collapse, _check_collapse, _Plan
 if TYPE_CHECKING:
     from ..stepper import Stepper
 
-__all__ = ["DEFAULT_MAX_NODES", "Sketch", "at_terminal_prompt", "in_jupyter", "sketch", "sketch_progress", "terminal_width"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "Sketch",
+    "at_terminal_prompt",
+    "in_jupyter",
+    "sketch",
+    "sketch_progress",
+    "terminal_width",
+]
 
 DEFAULT_MAX_NODES = 400
 """Most lines (one per use of a value) a sketch may have before :func:`sketch` refuses."""
@@ -107,8 +115,17 @@ class Sketch:
     at any width, :meth:`save` writes ``.txt`` (the text) or ``.svg``/``.png``/``.pdf`` (the drawing).
     """
 
-    def __init__(self, rows: list[_Row], *, width: int | None, color: bool | None, largest_grad: float,
-                 largest_edge: float, title: str, drawing: Callable[[], Any]) -> None:
+    def __init__(
+        self,
+        rows: list[_Row],
+        *,
+        width: int | None,
+        color: bool | None,
+        largest_grad: float,
+        largest_edge: float,
+        title: str,
+        drawing: Callable[[], Any],
+    ) -> None:
         self._rows = rows
         self.width = width
         """The width asked for, or ``None`` to fit wherever it is shown."""
@@ -171,7 +188,9 @@ class Sketch:
     def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
         box = _BOX if not options.ascii_only else _ASCII_BOX
         plain = self.color is False or console.no_color or console.color_system is None
-        yield from self._segments(self._layout(self.width or options.max_width, box), plain, options.max_width)
+        yield from self._segments(
+            self._layout(self.width or options.max_width, box), plain, options.max_width
+        )
 
     def __rich_measure__(self, console: Any, options: Any) -> Any:
         from rich.measure import Measurement
@@ -189,9 +208,15 @@ class Sketch:
             for s in (-1.0, -0.5, 0.0, 0.5, 1.0):
                 fill = blame_color(s * self._largest_grad, self._largest_grad)
                 swatches.append(_html_span(f" {num(s * self._largest_grad)} ", _fill_style(fill, False)))
-            rows.append("".join(swatches) + _html_span("  red: raising it raises L, blue: lowers it", _style(dim=True)))
-        return ('<pre style="font-family: ui-monospace, Menlo, Consolas, monospace; line-height: 1.25">'
-                + "\n".join(rows) + "</pre>")
+            rows.append(
+                "".join(swatches)
+                + _html_span("  red: raising it raises L, blue: lowers it", _style(dim=True))
+            )
+        return (
+            '<pre style="font-family: ui-monospace, Menlo, Consolas, monospace; line-height: 1.25">'
+            + "\n".join(rows)
+            + "</pre>"
+        )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/plain": self.text(self.width or _HTML_WIDTH), "text/html": self._repr_html_()}
@@ -207,8 +232,9 @@ class Sketch:
         class _Boxed:  # the same picture drawn with the box characters the file can encode
             def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
                 plain = sketch.color is False or console.no_color or console.color_system is None
-                yield from sketch._segments(sketch._layout(sketch.width or options.max_width, box), plain,
-                                            options.max_width)
+                yield from sketch._segments(
+                    sketch._layout(sketch.width or options.max_width, box), plain, options.max_width
+                )
 
         return _Boxed()
 
@@ -227,8 +253,9 @@ class Sketch:
                 style = cache.get(s)
                 if style is None:
                     fg, bg, bold, dim, italic = s
-                    style = cache[s] = RichStyle(color=fg, bgcolor=bg, bold=bold or None, dim=dim or None,
-                                                 italic=italic or None)
+                    style = cache[s] = RichStyle(
+                        color=fg, bgcolor=bg, bold=bold or None, dim=dim or None, italic=italic or None
+                    )
                 yield Segment(t, style)
             yield newline
         if not plain and self._largest_grad > 0.0:
@@ -246,8 +273,14 @@ class Sketch:
             used += len(swatch)
             yield Segment(swatch, RichStyle(color=text_color(fill), bgcolor=fill))
         room = width - used
-        words = next((w for w in ("  red: raising it raises L, blue: lowers it", "  red raises L, blue lowers")
-                      if len(w) <= room), "")
+        words = next(
+            (
+                w
+                for w in ("  red: raising it raises L, blue: lowers it", "  red raises L, blue lowers")
+                if len(w) <= room
+            ),
+            "",
+        )
         yield Segment(words, RichStyle(dim=True))
         yield Segment.line()
 
@@ -270,8 +303,12 @@ class Sketch:
 
         # The first that fits: everything; short references; no "= local x upstream"; then squeeze.
         squeezed = False
-        for left, detail, short in ((natural_left, True, False), (short_left, True, True),
-                                    (natural_left, False, False), (short_left, False, True)):
+        for left, detail, short in (
+            (natural_left, True, False),
+            (short_left, True, True),
+            (natural_left, False, False),
+            (short_left, False, True),
+        ):
             if needed(left, blame_full if detail else blame_short) <= width:
                 break
         else:
@@ -281,11 +318,15 @@ class Sketch:
         stacked = squeezed and left < min(short_left, _MIN_LABEL + 3)
         if stacked:  # too narrow for columns: the numbers go on a line below each name
             left = width - gutter - mark_w
-        header = self._header(gutter + mark_w, left, data_w, grad_w, blame_w if has_blame else 0, detail, stacked)
+        header = self._header(
+            gutter + mark_w, left, data_w, grad_w, blame_w if has_blame else 0, detail, stacked
+        )
         deepest = max((3 * r.depth + min(len(r.label), _MIN_LABEL) for r in rows), default=0)
         fits = deepest <= left and max((r.depth for r in rows), default=0) <= _MAX_GUIDES
         room = 10**9 if fits else max(0, left - _MIN_LABEL, left * 2 // 3)  # fold deep prefixes only
-        out: list[list[Span]] = [_clip([(self._title, _style(bold=True))], width, box["cut"])] if self._title else []
+        out: list[list[Span]] = (
+            [_clip([(self._title, _style(bold=True))], width, box["cut"])] if self._title else []
+        )
         out.append(_clip(header, width, box["cut"]))
         for n, row in enumerate(rows, 1):
             lead: list[Span] = []
@@ -306,15 +347,20 @@ class Sketch:
             if stacked:
                 out.append(_clip(line, width, box["cut"]))
                 cont = " " * (gutter + mark_w) + _continuation(row, box, len(prefix))
-                out.append(_clip([(cont, _style(dim=True))] + self._stacked_numbers(row, has_blame), width, box["cut"]))
+                out.append(
+                    _clip(
+                        [(cont, _style(dim=True))] + self._stacked_numbers(row, has_blame), width, box["cut"]
+                    )
+                )
             else:
                 pad = left - len(prefix) - len(label)
                 line.append((" " * pad, None))
                 out.append(_clip(line + numbers, width, box["cut"]))
         return out
 
-    def _header(self, lead: int, left: int, data_w: int, grad_w: int, blame_w: int, detail: bool,
-                stacked: bool) -> list[Span]:
+    def _header(
+        self, lead: int, left: int, data_w: int, grad_w: int, blame_w: int, detail: bool, stacked: bool
+    ) -> list[Span]:
         dim = _style(dim=True)
         if stacked:
             return [(" " * lead + "value / data grad" + (" blame" if blame_w else ""), dim)]
@@ -354,7 +400,7 @@ def _prefix(row: _Row, box: dict[str, str], room: int) -> str:
         return guides + branch
     marker = f"{row.depth}{box['deep']} "
     keep = max(0, (room - len(marker) - 3) // 3)
-    return marker + (guides[len(guides) - 3 * keep:] if keep else "") + branch
+    return marker + (guides[len(guides) - 3 * keep :] if keep else "") + branch
 
 
 def _continuation(row: _Row, box: dict[str, str], width: int) -> str:
@@ -395,8 +441,9 @@ def _clip(spans: list[Span], width: int, cut: str) -> list[Span]:
     return spans
 
 
-def _style(fg: str | None = None, bg: str | None = None, bold: bool = False, dim: bool = False,
-           italic: bool = False) -> Style:
+def _style(
+    fg: str | None = None, bg: str | None = None, bold: bool = False, dim: bool = False, italic: bool = False
+) -> Style:
     return (fg, bg, bold, dim, italic)
 
 
@@ -514,7 +561,13 @@ def _console(file: TextIO, color: bool | None, width: int | None) -> Any:
         if (error.name or "").partition(".")[0] != "rich":
             raise
         return None
-    options: dict[str, Any] = {"file": file, "width": width, "highlight": False, "emoji": False, "markup": False}
+    options: dict[str, Any] = {
+        "file": file,
+        "width": width,
+        "highlight": False,
+        "emoji": False,
+        "markup": False,
+    }
     if color is True:
         options.update(force_terminal=True, no_color=False)
         if width is None:
@@ -535,8 +588,13 @@ def _check_width(width: int | None, where: str) -> int | None:
 # -- building the rows -----------------------------------------------------------------------
 
 
-def sketch(root: Value, collapse: Collapse = None, max_nodes: int = DEFAULT_MAX_NODES, width: int | None = None,
-           color: bool | None = None) -> Sketch:
+def sketch(
+    root: Value,
+    collapse: Collapse = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    width: int | None = None,
+    color: bool | None = None,
+) -> Sketch:
     """The graph below ``root`` as a text picture: names, data, grads and, after backward, the blame.
 
     ``collapse``: ``"neuron"``, ``"layer"`` or a scope depth, as in :func:`autograd.draw`.
@@ -547,8 +605,14 @@ def sketch(root: Value, collapse: Collapse = None, max_nodes: int = DEFAULT_MAX_
     return _sketch(root, collapse, max_nodes, width, color, None, "sketch")
 
 
-def sketch_progress(stepper: Stepper, collapse: Collapse = None, max_nodes: int = DEFAULT_MAX_NODES,
-                    width: int | None = None, color: bool | None = None, **draw_options: Any) -> Sketch:
+def sketch_progress(
+    stepper: Stepper,
+    collapse: Collapse = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    width: int | None = None,
+    color: bool | None = None,
+    **draw_options: Any,
+) -> Sketch:
     """:func:`sketch` of a stepper's graph with its progress: ``▶`` this step, ``✓`` done, ``·`` waiting.
 
     Marks follow :mod:`autograd.viz.animate`: done is an interior node already processed or a leaf
@@ -559,8 +623,15 @@ def sketch_progress(stepper: Stepper, collapse: Collapse = None, max_nodes: int 
     return _sketch(stepper.root, collapse, max_nodes, width, color, (stepper, draw_options), "show")
 
 
-def _sketch(root: Value, collapse: Collapse, max_nodes: int, width: int | None, color: bool | None,
-            progress: tuple[Stepper, dict[str, Any]] | None, where: str) -> Sketch:
+def _sketch(
+    root: Value,
+    collapse: Collapse,
+    max_nodes: int,
+    width: int | None,
+    color: bool | None,
+    progress: tuple[Stepper, dict[str, Any]] | None,
+    where: str,
+) -> Sketch:
     if not isinstance(root, Value):
         raise TypeError(f"{where}: root must be a Value, got {type(root).__name__} ({root!r})")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
@@ -597,8 +668,15 @@ def _sketch(root: Value, collapse: Collapse, max_nodes: int, width: int | None, 
     else:
         drawing = _root_drawing(root, collapse)
     rows, largest_edge = _rows(order, plan, names, inputs, marks, stepped if progress is not None else None)
-    return Sketch(rows, width=width, color=color, largest_grad=plan.largest_grad(), largest_edge=largest_edge,
-                  title=title, drawing=drawing)
+    return Sketch(
+        rows,
+        width=width,
+        color=color,
+        largest_grad=plan.largest_grad(),
+        largest_edge=largest_edge,
+        title=title,
+        drawing=drawing,
+    )
 
 
 def _root_drawing(root: Value, collapse: Collapse) -> Callable[[], Any]:
@@ -639,8 +717,11 @@ def _guard_lines(root: Value, max_nodes: int, where: str) -> None:
         edges = stack.pop()._edges
         lines += len(edges) // 2
         if lines > max_nodes:
-            raise ValueError(_too_big(f"has more than {max_nodes} lines to show (one per use of a value)",
-                                      max_nodes, where))
+            raise ValueError(
+                _too_big(
+                    f"has more than {max_nodes} lines to show (one per use of a value)", max_nodes, where
+                )
+            )
         for i in range(0, len(edges), 2):
             parent = edges[i]
             if id(parent) not in seen:
@@ -697,8 +778,14 @@ def _inputs(order: list[Value], plan: _Plan) -> dict[Key, list[_Edge]]:
     return inputs
 
 
-def _rows(order: list[Value], plan: _Plan, names: dict[int, str], inputs: dict[Key, list[_Edge]],
-          marks: dict[int, str], stepped: set[int] | None) -> tuple[list[_Row], float]:
+def _rows(
+    order: list[Value],
+    plan: _Plan,
+    names: dict[int, str],
+    inputs: dict[Key, list[_Edge]],
+    marks: dict[int, str],
+    stepped: set[int] | None,
+) -> tuple[list[_Row], float]:
     """The tree from the root down, depth first (an explicit stack), each value in full once."""
     names = {key: _printable(name) for key, name in names.items()}
     shown_names = dict(names)
@@ -734,7 +821,11 @@ def _rows(order: list[Value], plan: _Plan, names: dict[int, str], inputs: dict[K
         if edge is not None and (stepped is None or id(order[edge.user]) in stepped):
             blame_value = edge.contribution
             blame = num(edge.contribution)
-            if edge.count == 1 and not isinstance(edge.src, str) and not isinstance(_key_of(plan, edge.user), str):
+            if (
+                edge.count == 1
+                and not isinstance(edge.src, str)
+                and not isinstance(_key_of(plan, edge.user), str)
+            ):
                 detail = f" = {num(edge.local)} x {num(edge.upstream)}"
             else:
                 detail = f" = sum of {edge.count} edges"
@@ -744,8 +835,24 @@ def _rows(order: list[Value], plan: _Plan, names: dict[int, str], inputs: dict[K
         short = label
         if ref:
             label, short = f"{name} (see above, line {ref})", f"{name} (line {ref})"
-        rows.append(_Row(depth, guides, is_last, label, short, len(name), data, num(grad_value), grad_value,
-                         blame, detail, blame_value, ref, mark))
+        rows.append(
+            _Row(
+                depth,
+                guides,
+                is_last,
+                label,
+                short,
+                len(name),
+                data,
+                num(grad_value),
+                grad_value,
+                blame,
+                detail,
+                blame_value,
+                ref,
+                mark,
+            )
+        )
         if ref:
             continue
         drawn[key] = len(rows)
@@ -754,7 +861,7 @@ def _rows(order: list[Value], plan: _Plan, names: dict[int, str], inputs: dict[K
             continue
         below = guides + ("" if depth == 0 else (_BOX["gap"] if is_last else _BOX["bar"]))
         if len(below) > 3 * _MAX_GUIDES:
-            below = below[-3 * _MAX_GUIDES:]
+            below = below[-3 * _MAX_GUIDES :]
         for k in range(len(kids) - 1, -1, -1):
             stack.append((kids[k].src, depth + 1, below, k == len(kids) - 1, kids[k]))
     return rows, largest_edge
