@@ -71,10 +71,20 @@ class TraceMismatch(RuntimeError):
     """Raised by :meth:`Compiled.check` when the function now builds a different graph."""
 
 
-def compile(fn: Callable[..., Value]) -> Compiled:  # noqa: A001 - the name users expect
-    """Trace ``fn`` (on first call) and replay it as generated straight-line Python."""
+def compile(fn: Callable[..., Value], batched: bool = False) -> Any:  # noqa: A001 - the name users expect
+    """Trace ``fn`` (on first call) and replay it as generated straight-line Python.
+
+    ``batched=True``: ``fn`` is written for one example and replayed over whole batches as numpy
+    (:class:`autograd.batched.Batched`); otherwise a :class:`Compiled` replays it on floats.
+    """
     if not callable(fn):
         raise TypeError(f"compile: fn must be callable, got {type(fn).__name__} ({fn!r})")
+    if not isinstance(batched, bool):
+        raise TypeError(f"compile: batched must be a bool, got {type(batched).__name__} ({batched!r})")
+    if batched:
+        from .batched import Batched
+
+        return Batched(fn)
     return Compiled(fn)
 
 
