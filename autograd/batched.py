@@ -131,6 +131,7 @@ class Batched:
             else:
                 for leaf, g in zip(program.captured, grads.tolist()):
                     leaf.grad += g
+                total = float(total)
                 return total / size if reduce == "mean" else total
         total = 0.0
         for i in range(size):  # eagerly, one example at a time: the engine's own rules and errors

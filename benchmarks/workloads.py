@@ -311,9 +311,13 @@ def readme(engine: str) -> float:
 
 
 def _engine_value(engine: str) -> type:
-    """The Value class of ``engine``: ours (also for compiled) or micrograd's."""
+    """The Value class of ``engine``: ours (also for compiled), the floor (:mod:`floor`) or micrograd's."""
     if engine in ("ours", "compiled"):
         return autograd.Value
+    if engine == "floor":
+        import floor
+
+        return floor.Value
     from micrograd.engine import Value
 
     return Value
