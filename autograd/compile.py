@@ -71,10 +71,20 @@ class TraceMismatch(RuntimeError):
     """Raised by :meth:`Compiled.check` when the function now builds a different graph."""
 
 
-def compile(fn: Callable[..., Value]) -> Compiled:  # noqa: A001 - the name users expect
-    """Trace ``fn`` (on first call) and replay it as generated straight-line Python."""
+def compile(fn: Callable[..., Value], batched: bool = False) -> Any:  # noqa: A001 - the name users expect
+    """Trace ``fn`` (on first call) and replay it as generated straight-line Python.
+
+    ``batched=True``: ``fn`` is written for one example and replayed over whole batches as numpy
+    (:class:`autograd.batched.Batched`); otherwise a :class:`Compiled` replays it on floats.
+    """
     if not callable(fn):
         raise TypeError(f"compile: fn must be callable, got {type(fn).__name__} ({fn!r})")
+    if not isinstance(batched, bool):
+        raise TypeError(f"compile: batched must be a bool, got {type(batched).__name__} ({batched!r})")
+    if batched:
+        from .batched import Batched
+
+        return Batched(fn)
     return Compiled(fn)
 
 
@@ -297,6 +307,10 @@ class _Program:
         self.signature = tuple(_signature(order))
         self.n_args = len(arg_leaves)
         self._write(fn, out, order, arg_leaves, wants_grad, constants)
+        del out, order, constants, fresh_args  # the trace's graph is freed before compiling its code
+        self.forward_backward: Callable[[list[float], float], tuple[float, tuple]] = _build(
+            self.source, self._scope, "forward_backward", fn
+        )
         self._forward: Callable[[list[float]], float] | None = None
 
     def _write(
@@ -384,9 +398,6 @@ class _Program:
             "def forward(args):\n" + "".join(f"    {line}\n" for line in body) + f"    return {names[out]}\n"
         )
         self._scope = scope
-        self.forward_backward: Callable[[list[float], float], tuple[float, tuple]] = _build(
-            self.source, scope, "forward_backward", fn
-        )
 
     def forward(self, flat: list[float]) -> float:
         """The output's data (the forward-only function is compiled on first use)."""
@@ -455,9 +466,79 @@ def _fill(template: str, op: ops.Op, inputs: list[str], out: str | None) -> str:
 
 
 def _build(source: str, scope: dict[str, Any], name: str, fn: Callable | None) -> Callable:
+    """Compile the generated function; a long one is compiled in pieces (see :func:`_pieces`)."""
+    where = f"<autograd.compile of {_name(fn) if fn else 'forward'}>"
     namespace: dict[str, Any] = {}
-    exec(builtins.compile(source, f"<autograd.compile of {_name(fn) if fn else 'forward'}>", "exec"), scope, namespace)
+    lines = source.splitlines()
+    if len(lines) <= 2 * _PIECE:
+        exec(builtins.compile(source, where, "exec"), scope, namespace)
+        return namespace[name]
+    driver, pieces = _pieces(lines)
+    for k, piece in enumerate(pieces):  # one at a time: the compiler holds one piece's tree at once
+        exec(builtins.compile(piece, f"{where[:-1]}, piece {k}>", "exec"), scope, scope)
+    exec(builtins.compile(driver, where, "exec"), scope, namespace)
     return namespace[name]
+
+
+_PIECE = 2_000  # lines per piece of a long generated function
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _pieces(lines: list[str]) -> tuple[str, list[str]]:
+    """A long straight-line function as pieces of at most ``_PIECE`` lines, and a driver calling them.
+
+    CPython's compiler needs memory in proportion to the whole function it compiles (a 10^5-node
+    graph's 2 * 10^5 lines took about 400 MB). So the body is cut into consecutive pieces, each a
+    function of its own: it takes the local variables it reads that earlier pieces wrote, and
+    returns those that later pieces (or the final ``return``) read. The numbers flow as before, in
+    the same order, so the results are the same, bit for bit.
+    """
+    start = next(i for i, line in enumerate(lines) if line.startswith("def "))  # after the header comments
+    head, body, tail = lines[start], lines[start + 1 : -1], lines[-1]
+    params = [p.strip() for p in head[head.index("(") + 1 : head.index(")")].split(",") if p.strip()]
+    def code(i: int) -> str:  # line i without its comment
+        line = body[i]
+        return "" if line.lstrip().startswith("#") else line.split("  #", 1)[0]
+
+    assigned = set(params)
+    for line in map(code, range(len(body))):
+        target = line.split("=", 1)[0] if "=" in line else ""
+        if target.strip() and "." not in target:
+            assigned.update(_IDENTIFIER.findall(target.rstrip("+-*/ ")))
+    chunks = [range(i, min(i + _PIECE, len(body))) for i in range(0, len(body), _PIECE)]
+    used = [set() for _ in chunks]  # the locals each piece reads (an augmented target is read too)
+    wrote = [set() for _ in chunks]
+    for c, rows in enumerate(chunks):
+        for i in rows:
+            line = code(i)
+            if "=" not in line:
+                used[c].update(n for n in _IDENTIFIER.findall(line) if n in assigned)
+                continue
+            target, value = line.split("=", 1)
+            augmented = target.rstrip().endswith(("+", "-", "*", "/"))
+            names = [n for n in _IDENTIFIER.findall(target.rstrip("+-*/ ")) if n in assigned]
+            used[c].update(n for n in _IDENTIFIER.findall(value) if n in assigned)
+            if augmented or "." in target:
+                used[c].update(n for n in _IDENTIFIER.findall(target) if n in assigned)
+            if "." not in target:
+                wrote[c].update(names)
+    needed_later = {n for n in _IDENTIFIER.findall(tail) if n in assigned}
+    outs: list[list[str]] = [[] for _ in chunks]
+    for c in range(len(chunks) - 1, -1, -1):
+        outs[c] = sorted(wrote[c] & needed_later)
+        needed_later |= used[c]
+    known = set(params)
+    pieces, calls = [], []
+    for c, rows in enumerate(chunks):
+        ins = sorted(used[c] & known)
+        known |= wrote[c]
+        lines_ = [f"def _piece{c}({', '.join(ins)}):", *(body[i] for i in rows)]
+        lines_.append(f"    return ({', '.join(outs[c])}{',' if len(outs[c]) == 1 else ''})")
+        pieces.append("\n".join(lines_) + "\n")
+        targets = f"({', '.join(outs[c])}{',' if len(outs[c]) == 1 else ''})" if outs[c] else "_"
+        calls.append(f"    {targets} = _piece{c}({', '.join(ins)})")
+    driver = "\n".join([head, *calls, tail]) + "\n"
+    return driver, pieces
 
 
 def _signature(order: list[Value]) -> list[tuple]:

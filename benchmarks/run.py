@@ -104,6 +104,61 @@ def measure(args: argparse.Namespace, engines: tuple[str, ...]) -> dict[str, dic
     return {row: {e: median(v) for e, v in by.items()} for row, by in rows.items()}
 
 
+BATCHED_ROW = "demo step, batched over the 100 points"
+BATCHED_ENGINES = ("batched", "mygrad", "floats", "ours")
+
+
+def measure_batched(args: argparse.Namespace) -> dict[str, dict[str, float | None]]:
+    """The demo step by batched replay against mygrad (batched as matrices) and the floats."""
+    times: dict[str, list] = {}
+    losses: dict[str, float] = {}
+    for rep in range(args.repeats):
+        steppers = {e: workloads.demo_stepper(e) for e in BATCHED_ENGINES}
+        for engine, (step, ls) in steppers.items():
+            workloads.clock(step)  # the first step: traces (batched), warms caches
+            losses[engine] = ls[0]
+        for _ in range(args.steps * 4):  # a batched step is ~1 ms: more of them
+            for engine, (step, _) in steppers.items():
+                times.setdefault(engine, []).append(workloads.clock(step))
+    first = losses["floats"]
+    if not all(math.isclose(v, first, rel_tol=1e-9) for v in losses.values()):
+        raise SystemExit(f"[bench] batched engines disagree on the demo loss: {losses}")
+    return {BATCHED_ROW: {e: median(v) for e, v in times.items()}}
+
+
+def batched_table(results: dict[str, dict[str, float | None]]) -> str:
+    by = results[BATCHED_ROW]
+    head = ["workload", *BATCHED_ENGINES, "batched ÷ floats", "batched ÷ mygrad", "batched ÷ ours"]
+    cells = [fmt_seconds(by.get(e)) for e in BATCHED_ENGINES]
+    ratios = [fmt_ratio(by.get("batched"), by.get(e)) for e in ("floats", "mygrad", "ours")]
+    return "\n".join(["| " + " | ".join(head) + " |", "|" + " --- |" * len(head), "| " + " | ".join([BATCHED_ROW, *cells, *ratios]) + " |"])
+
+
+def digits_table(epochs: int, quick: bool) -> str:
+    """The digits run: the full run by batched replay, and the eager engine's time per epoch."""
+    run = workloads.digits_run(epochs, "batched")
+    eager_epochs = 1
+    eager = workloads.digits_run(eager_epochs, "eager", limit=300 if quick else None)
+    per_epoch = eager["seconds"] / eager_epochs * (1 if not quick else 1437 / 300)
+    return "\n".join([
+        "| digits: MLP(64, [32, 10]), Adam, batches of 128 | time | test accuracy |",
+        "| --- | --- | --- |",
+        f"| batched replay, {epochs} epochs | {fmt_seconds(run['seconds'])} | {run['accuracy'] * 100:.1f}% |",
+        f"| eager, one epoch (measured) | {fmt_seconds(per_epoch)} | – |",
+        f"| eager, {epochs} epochs (that epoch x {epochs}) | {fmt_seconds(per_epoch * epochs)} | – |",
+    ])
+
+
+def micrograd_rust_note() -> str:
+    """Why micrograd-rust (PyPI) is not a column: it is a Rust source package that pip cannot build here."""
+    return (
+        "micrograd-rust (PyPI) is not in these tables: it ships only as source, and `pip install "
+        "micrograd-rust` runs cargo, which must download its crates (pyo3) from the crates index; on "
+        "this machine that index is unreachable (`Could not resolve host: index.crates.io`), so it "
+        "cannot be built. The issue's figures for it were measured elsewhere."
+    )
+
+
 def table(results: dict[str, dict[str, float | None]], engines: tuple[str, ...]) -> str:
     head = ["workload", *engines] + [f"{e} ÷ micrograd" for e in engines if e != "micrograd"] + ["compiled ÷ floats"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
@@ -148,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     results = measure(args, ENGINES)
+    batched = measure_batched(args)
+    print("[bench] digits (batched replay, then one eager epoch)", flush=True)
+    digits = digits_table(3 if args.quick else 20, args.quick)
     text = "\n".join(
         [
             f"Benchmarks run {started} on {machine()}.",
@@ -156,8 +214,15 @@ def main(argv: list[str] | None = None) -> int:
             "",
             table(results, ENGINES),
             "",
+            batched_table(batched),
+            "",
+            digits,
+            "",
+            micrograd_rust_note(),
+            "",
         ]
     )
+    results.update(batched)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())

@@ -171,12 +171,62 @@ def demo_stepper(engine: str) -> tuple[Callable[[], None], list[float]]:
                 p.data -= LR * p.grad
 
         return compiled_step, losses
+    if engine == "batched":
+        return batched_stepper(W, B, X, Y, losses), losses
+    if engine == "mygrad":
+        return mygrad_stepper(W, B, X, Y, losses), losses
     if engine == "micrograd":
         mg = micrograd_mlp(W, B)
         return (lambda: losses.append(micrograd_step(mg, X, Y))), losses
     if engine == "floats":
         return (lambda: losses.append(handwritten.mlp_step(W, B, X, Y, LR))), losses
     raise ValueError(engine)
+
+
+def batched_stepper(W: list, B: list, X: list, Y: list, losses: list) -> Callable[[], None]:
+    """The demo step through ``autograd.compile(..., batched=True)``: the loss of ONE example,
+    replayed over the batch as numpy; the L2 term (no examples in it) through ``autograd.compile``."""
+    import numpy as np
+
+    model = OursMLP(W, B)
+    hinge = autograd.compile(lambda x, y: (1 + -y * model(x)).relu(), batched=True)
+    reg = autograd.compile(lambda: ALPHA * autograd.sum(p * p for p in model.params))
+    Xa, Ya = np.array(X), np.array(Y)
+
+    def step() -> None:
+        for p in model.params:
+            p.grad = 0.0
+        losses.append(hinge.backward(Xa, Ya) + reg.backward())  # mean over the batch, + L2
+        for p in model.params:
+            p.data -= LR * p.grad
+
+    return step
+
+
+def mygrad_stepper(W: list, B: list, X: list, Y: list, losses: list) -> Callable[[], None]:
+    """The demo step in mygrad (PyPI), batched as matrices: the reference for batched replay."""
+    import mygrad as mg
+    import numpy as np
+
+    Ws = [mg.tensor(np.array(Wl)) for Wl in W]
+    Bs = [mg.tensor(np.array(Bl)) for Bl in B]
+    Xa, Ya = np.array(X), np.array(Y)
+
+    def step() -> None:
+        h = Xa
+        for l, (w, b) in enumerate(zip(Ws, Bs)):
+            h = mg.matmul(h, w.T) + b
+            if l != len(Ws) - 1:
+                h = mg.maximum(h, 0.0)
+        data_loss = mg.mean(mg.maximum(1.0 - Ya * h[:, 0], 0.0))
+        reg_loss = ALPHA * sum(mg.sum(t * t) for t in (*Ws, *Bs))
+        loss = data_loss + reg_loss
+        loss.backward()
+        for t in (*Ws, *Bs):
+            t.data -= LR * t.grad  # mygrad keeps .grad until the next backward: no zero_grad needed
+        losses.append(float(loss.item()))
+
+    return step
 
 
 def nn_model(W: list, B: list) -> object:
@@ -261,9 +311,13 @@ def readme(engine: str) -> float:
 
 
 def _engine_value(engine: str) -> type:
-    """The Value class of ``engine``: ours (also for compiled) or micrograd's."""
+    """The Value class of ``engine``: ours (also for compiled), the floor (:mod:`floor`) or micrograd's."""
     if engine in ("ours", "compiled"):
         return autograd.Value
+    if engine == "floor":
+        import floor
+
+        return floor.Value
     from micrograd.engine import Value
 
     return Value
@@ -348,3 +402,23 @@ def bytes_per_node(engine: str, n: int = 100_000) -> float:
     tracemalloc.stop()
     del y
     return size / n
+
+
+# ---------------------------------------------------------------------------------------------
+# A real dataset: scikit-learn's 8x8 digits, as demos/digits.py trains them.
+
+
+def digits_run(epochs: int, engine: str, limit: int | None = None) -> dict[str, float]:
+    """Seconds and test accuracy of ``epochs`` of demos/digits.py's training (eager or batched)."""
+    import nn
+
+    X, y = nn.datasets.digits()
+    if limit is not None:
+        X, y = X[:limit], y[:limit]
+    (X_train, y_train), (X_test, y_test) = nn.datasets.split(X, y, fraction=0.2, seed=0)
+    model = nn.MLP(64, [32, 10], rng=0)
+    adam = nn.optim.Adam(model.parameters(), lr=0.01)
+    start = time.perf_counter()
+    history = nn.fit(model, X_train, y_train, loss="cross_entropy", optimizer=adam, epochs=epochs, batch_size=128,
+                     validation=(X_test, y_test), seed=0, progress=False, compile="batched" if engine == "batched" else False)
+    return {"seconds": time.perf_counter() - start, "accuracy": history.val_accuracy[-1]}

@@ -13,6 +13,7 @@ expects). Multi-class sets give labels 0..k-1.
 - :func:`blobs`: ``centers`` Gaussian clusters placed evenly on a circle.
 - :func:`line`: y = slope * x + intercept + noise.
 - :func:`sine`: y = sin(x) + noise for x in [-pi, pi].
+- :func:`digits`: scikit-learn's 8x8 handwritten digits (64 pixels, labels 0..9; needs scikit-learn).
 
 >>> X, y = moons(4, seed=0)
 >>> len(X), len(X[0]), sorted(y)
@@ -158,3 +159,18 @@ def split(X: list, y: list, fraction: float = 0.2, seed: Rng = 0) -> tuple[Datas
     k = min(max(1, round(len(X) * float(fraction))), len(X) - 1)
     val, train = order[:k], order[k:]
     return ([X[i] for i in train], [y[i] for i in train]), ([X[i] for i in val], [y[i] for i in val])
+
+
+def digits() -> Dataset:
+    """The 8x8 handwritten digits scikit-learn ships (1,797 images, no download): pixels in [0, 1].
+
+    Each point is the 64 pixels of one image, row by row, scaled from 0..16 to [0, 1]; labels are
+    the digits 0..9. Needs scikit-learn (the ``digits`` extra): its copy of the UCI data is read
+    from the installed package, never fetched.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ModuleNotFoundError('nn.datasets.digits: needs scikit-learn: pip install "blamegrad[digits]"') from None
+    data = load_digits()
+    return [[float(p) / 16.0 for p in row] for row in data.data.tolist()], [int(t) for t in data.target.tolist()]

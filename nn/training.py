@@ -36,6 +36,7 @@ import autograd
 from autograd import Value, no_grad
 
 from . import losses
+from .batched import BatchedLoss
 from .dropout import Dropout
 from .module import Module
 from .optim import SGD, Optimizer
@@ -170,7 +171,7 @@ def fit(
     seed: int = 0,
     l2: float = 0.0,
     accuracy: AccuracyFn | None = None,
-    compile: bool = False,  # noqa: A002 - the name users expect
+    compile: bool | str = False,  # noqa: A002 - the name users expect
 ) -> History:
     """Train ``model`` on ``(X, y)``; returns the per-epoch :class:`History`.
 
@@ -178,7 +179,8 @@ def fit(
     Value``. ``optimizer`` defaults to ``SGD(model.parameters(), lr=0.1)``. ``l2=alpha`` adds
     ``alpha * sum(p^2)`` over the parameters to the training loss (the recorded losses leave it out,
     so training and validation losses compare). ``seed`` fixes the mini-batch shuffling.
-    ``compile=True`` replays each step as generated code (see :func:`autograd.compile`).
+    ``compile=True`` replays each step as generated code (see :func:`autograd.compile`);
+    ``compile="batched"`` replays one example's trace over the batch with numpy (:mod:`nn.batched`).
     """
     where = "nn.fit"
     if not isinstance(model, Module) or not callable(model):
@@ -203,8 +205,8 @@ def fit(
         raise ValueError(f"{where}: l2 must be a finite number >= 0, got {l2!r}")
     if not isinstance(progress, bool):
         raise TypeError(f"{where}: progress must be a bool, got {type(progress).__name__}")
-    if not isinstance(compile, bool):
-        raise TypeError(f"{where}: compile must be a bool, got {type(compile).__name__}")
+    if not isinstance(compile, bool) and compile != "batched":
+        raise TypeError(f"{where}: compile must be True, False or 'batched', got {compile!r}")
     if compile and any(isinstance(m, Dropout) and m.p > 0 for m in model.modules()):
         raise ValueError(f"{where}: compile=True cannot replay Dropout: its masks are random at every step")
     nin = getattr(model, "nin", None)
@@ -226,8 +228,9 @@ def fit(
     for rows, targets in [(Xs, ys)] + ([val] if val else []):
         _loss_value(model, loss_fn, rows, targets)
 
+    replay: bool | BatchedLoss = BatchedLoss(model, loss_fn, ys) if compile == "batched" else bool(compile)
     return _train(
-        model, loss_fn, acc_fn, opt, Xs, ys, val, epochs_, batch or len(Xs), patience, progress, seed, float(l2), compile
+        model, loss_fn, acc_fn, opt, Xs, ys, val, epochs_, batch or len(Xs), patience, progress, seed, float(l2), replay
     )
 
 
@@ -248,7 +251,7 @@ def _loss_value(model: Module, loss_fn: LossFn, rows: list, targets: list) -> tu
 def _train(
     model: Module, loss_fn: LossFn, acc_fn: AccuracyFn | None, opt: Optimizer, Xs: list, ys: list,
     val: tuple[list, list] | None, epochs: int, batch: int, patience: int | None, progress: bool, seed: int, l2: float,
-    compiled: bool = False,
+    compiled: bool | BatchedLoss = False,
 ) -> History:
     history = History()
     rng = random.Random(seed)
@@ -272,6 +275,14 @@ def _train(
             for start in range(0, len(order), batch):
                 idx = order[start : start + batch]
                 targets = [ys[i] for i in idx]
+                if isinstance(compiled, BatchedLoss):
+                    opt.zero_grad()
+                    total += compiled.backward([Xs[i] for i in idx], targets) * len(idx)
+                    if l2:
+                        l2_step.backward()
+                    opt.step()
+                    targets_all += targets
+                    continue
                 if compiled:
                     step = data_steps.get(tuple(targets))
                     if step is None:
@@ -297,11 +308,16 @@ def _train(
                 preds_all += preds
                 targets_all += targets
             history.train_loss.append(total / len(Xs))
-            if compiled and acc_fn:
+            if isinstance(compiled, BatchedLoss) and acc_fn:
+                preds_all = compiled.predict([Xs[i] for i in order])
+            elif compiled and acc_fn:
                 preds_all = _replayed_predictions(predict_row, model, loss_fn, [Xs[i] for i in order], targets_all)
             history.train_accuracy.append(acc_fn(preds_all, targets_all) if acc_fn else None)
             if val is not None:
-                val_loss, val_preds = _loss_value(model, loss_fn, *val)
+                if isinstance(compiled, BatchedLoss):
+                    val_loss, val_preds = compiled.loss(*val), compiled.predict(val[0])
+                else:
+                    val_loss, val_preds = _loss_value(model, loss_fn, *val)
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(acc_fn(val_preds, val[1]) if acc_fn else None)
                 if val_loss < best:

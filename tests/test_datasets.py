@@ -76,3 +76,20 @@ def test_bad_arguments(call, message: str) -> None:
     with pytest.raises((ValueError, TypeError)) as info:
         call()
     assert message in str(info.value)
+
+
+def test_digits_are_scikit_learns_8x8_images_scaled_to_unit_range() -> None:
+    pytest.importorskip("sklearn")
+    X, y = datasets.digits()
+    assert len(X) == len(y) == 1797 and all(len(row) == 64 for row in X)
+    assert min(min(r) for r in X) == 0.0 and max(max(r) for r in X) == 1.0
+    assert sorted(set(y)) == list(range(10))
+
+
+def test_digits_without_scikit_learn_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "blamegrad\[digits\]"'):
+        datasets.digits()

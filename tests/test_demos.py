@@ -85,3 +85,12 @@ def test_step_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     page = (tmp_path / "step_through.html").read_text()
     assert page.count("<template") == 5 and "step 5/5  n2 = x1 * w1" in page
     assert len(list((tmp_path / "step_through_frames").glob("step_*.svg"))) == 5
+
+
+def test_digits(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("sklearn")
+    run_demo("digits.py", "--out", str(tmp_path), "--tiny")
+    _png(tmp_path / "digits_loss.png")
+    _png(tmp_path / "digits_predictions.png")
+    out = capsys.readouterr().out
+    assert "2410 parameters" in out and "(batched replay)" in out and "test accuracy" in out

@@ -38,5 +38,5 @@ def test_compile_refuses_dropout_and_non_bools() -> None:
     X, y = nn.datasets.moons(10, seed=0, signed=True)
     with pytest.raises(ValueError, match="nn.fit: compile=True cannot replay Dropout"):
         nn.fit(nn.MLP(2, [4, 1], dropout=0.5, rng=0), X, y, loss="hinge", epochs=1, progress=False, compile=True)
-    with pytest.raises(TypeError, match="nn.fit: compile must be a bool, got str"):
+    with pytest.raises(TypeError, match="nn.fit: compile must be True, False or 'batched', got 'yes'"):
         nn.fit(nn.MLP(2, [4, 1], rng=0), X, y, loss="hinge", epochs=1, progress=False, compile="yes")  # type: ignore[arg-type]
