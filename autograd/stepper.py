@@ -38,6 +38,7 @@ Stepper(L = n1 = tanh(c) = -0.635, 1/2 steps done, at n1 = tanh(c))
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -269,7 +270,9 @@ def _undo(node: Value, record: tuple[float, ...]) -> None:
         edges[2 * (j - 1)].grad = record[j]
 
 
-def _make_step(index: int, total: int, node: Value, record: tuple[float, ...], names: Mapping[int, str]) -> Step:
+def _make_step(
+    index: int, total: int, node: Value, record: tuple[float, ...], names: Mapping[int, str]
+) -> Step:
     """The :class:`Step` for a record (the same floats the step computed: products are redone exactly)."""
     g = record[0]
     edges = node._edges
@@ -427,7 +430,8 @@ class Stepper:
     @property
     def history(self) -> Steps:
         """The steps taken so far, oldest first (a snapshot; each Step is made on access)."""
-        return Steps(self._nodes, self._records[:], 1, self.total, self.names, End(self.total) if self.done else None)
+        end = End(self.total) if self.done else None
+        return Steps(self._nodes, self._records[:], 1, self.total, self.names, end)
 
     @property
     def current(self) -> Step | None:
@@ -487,10 +491,15 @@ class Stepper:
 
     def goto(self, k: int) -> Stepper:
         """Go to the state after ``k`` steps (0: before the first, ``len(self)``: the end), forward or back."""
-        if isinstance(k, bool) or not isinstance(k, int):
-            raise TypeError(f"Stepper.goto: step must be an int from 0 to {self.total}, got {type(k).__name__} ({k!r})")
+        if isinstance(k, bool) or not hasattr(type(k), "__index__"):  # ints, numpy ints; not True or "3"
+            raise TypeError(
+                f"Stepper.goto: step must be an int from 0 to {self.total}, got {type(k).__name__} ({k!r})"
+            )
+        k = operator.index(k)
         if not 0 <= k <= self.total:
-            raise ValueError(f"Stepper.goto: step must be from 0 to {self.total} (len of the stepper), got {k}")
+            raise ValueError(
+                f"Stepper.goto: step must be from 0 to {self.total} (len of the stepper), got {k}"
+            )
         if k == 0:
             while self._saved is not None:
                 self._backward()
@@ -545,7 +554,7 @@ class Stepper:
         if self.root.is_leaf:
             what = f"L = {self.names[id(self.root)]} = {number(self.root.data)}"
         if self.done and self.total:
-            return f"Stepper({what}, {End(self.total)})"
+            return f"Stepper({what}, all {self.total} steps done)"
         current = self.current
         at = f", at {describe(current.node, self.names)}" if current is not None else ""
         return f"Stepper({what}, {len(self._records)}/{self.total} steps done{at})"

@@ -159,7 +159,7 @@ def test_stepper_repl_api() -> None:
     rest = s.run()
     assert isinstance(rest, Steps) and [t.index for t in rest] == [2] and s.done and a.grad == 3.0
     assert repr(rest) == str(rest[0]) + "\nall 2 steps done: every grad now equals backward()"
-    assert repr(s) == "Stepper(L = loss = relu(n1) = 6.000, all 2 steps done: every grad now equals backward())"
+    assert repr(s) == "Stepper(L = loss = relu(n1) = 6.000, all 2 steps done)"
     end = s.next()
     assert isinstance(end, End) and not end and str(end) == repr(end) == "all 2 steps done: every grad now equals backward()"
     assert s.run() == [] and [t.index for t in s.history] == [1, 2] and s.history[-1] == rest[0]
@@ -231,6 +231,9 @@ def test_goto_refuses_bad_steps_and_changes_nothing() -> None:
         s.goto("3")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"got bool \(True\)"):
         s.goto(True)
+    import numpy as np
+
+    assert s.goto(np.int64(2)).position == 2 and s.goto(1).position == 1
     assert bits(s.order) == grads and s.position == 1
 
 
