@@ -305,3 +305,29 @@ def test_random_moves_match_the_same_prefix_of_backward_steps(
         v.grad = old_grads[i % len(old_grads)]
     reference.backward()
     assert bits(order) == bits(reference_order)
+
+
+def test_what_a_prompt_shows() -> None:
+    """A real interactive interpreter (``python -i``): each expression's value is shown by its repr."""
+    import subprocess
+    import sys
+
+    session = "\n".join([
+        "from autograd import Stepper, Value",
+        "a = Value(2.0, label='a'); loss = (a * 3.0).tanh(); loss.label = 'loss'",
+        "s = Stepper(loss)",
+        "s.next()",
+        "s.back()",
+        "s.goto(2)",
+        "s.next()",
+        "print(s.next())",
+        "s.run()",
+    ]) + "\n"
+    shown = subprocess.run(
+        [sys.executable, "-i", "-q"], input=session, capture_output=True, text=True, timeout=60, check=True
+    ).stdout.splitlines()
+    assert shown[0].startswith("step 1/2  loss = tanh(n1)   dL/dloss = 1.000   dL/dn1 += (1 - loss^2) = ")
+    assert shown[1] == "Stepper(L = loss = tanh(n1) = 1.000, 0/2 steps done)"
+    assert shown[2] == "Stepper(L = loss = tanh(n1) = 1.000, all 2 steps done)"
+    assert shown[3:6] == ["all 2 steps done: every grad now equals backward()"] * 3
+    assert not any("None" in line or "<" in line for line in shown)
