@@ -83,6 +83,7 @@ def node_names(order: Sequence[Value]) -> dict[int, str]:
     taken = {v.label for v in order if v.label}
     params = _parameter_names.data if _parameter_names else None  # weakref -> name; parameters are leaves
     names: dict[int, str] = {}
+    numbers: dict[float, str] = {}  # one string per constant value, however many nodes hold it
     count = 0
     for v in order:
         label = v.label
@@ -96,7 +97,10 @@ def node_names(order: Sequence[Value]) -> dict[int, str]:
                     names[id(v)] = given
                     continue
             if type(v) is Constant:
-                names[id(v)] = constant_text(v.data)
+                text = numbers.get(v.data)
+                if text is None:
+                    text = numbers[v.data] = constant_text(v.data)
+                names[id(v)] = text
                 continue
         count += 1
         name = f"n{count}"
