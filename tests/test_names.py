@@ -138,6 +138,21 @@ def test_draw_boxes(build: Build) -> None:
     assert {int(i): name for i, name in tips} == {i: names[id(v)] for i, v in enumerate(order)}
 
 
+@pytest.mark.needs_dot
+@pytest.mark.parametrize("build", GRAPHS, ids=ids)
+def test_draw_svg_boxes(build: Build) -> None:
+    import html
+
+    from autograd.viz.render import to_bytes
+
+    root, order, names = expected(build)
+    root.backward()
+    svg = to_bytes(autograd.draw(root), "svg").decode()
+    groups = re.findall(r'<g id="node\d+" class="node">\s*<title>n(\d+)</title>(.*?)</g>', svg, flags=re.S)
+    first_text = {int(i): html.unescape(re.findall(r"<text[^>]*>(.*?)</text>", body)[0]) for i, body in groups}
+    assert first_text == {i: names[id(v)] for i, v in enumerate(order)}  # each box starts with its name
+
+
 @pytest.mark.parametrize("build", GRAPHS, ids=ids)
 def test_animate_captions(build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from autograd.viz import player, render
