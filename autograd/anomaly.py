@@ -2,8 +2,12 @@
 
 Inside it, every new node remembers the lines of user code that created it, every op checks its
 output, and backward checks every gradient it passes on. The first non-finite number raises
-``FloatingPointError`` naming the op, its inputs, the node's label and where it was created.
+``FloatingPointError`` naming the op, its inputs, the node and where it was created.
 Outside it the engine pays one attribute lookup per op.
+
+Nodes are named as in every other view (:mod:`autograd.names`: label, parameter name, a
+constant's number, else ``n1``, ``n2``, ...), counted over the graph of the root backward ran
+from, or, for a forward error, of the node that failed (the loss does not exist yet).
 
 >>> from autograd import Value, detect_anomaly
 >>> with detect_anomaly():
@@ -26,7 +30,7 @@ import weakref
 from types import FrameType
 
 from .modes import state
-from .value import Value
+from .value import Constant, Value
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _origins: weakref.WeakKeyDictionary[Value, str] = weakref.WeakKeyDictionary()
@@ -66,28 +70,49 @@ def _user_stack(limit: int = 4) -> str:
     return "created at (innermost last):\n" + "\n".join(reversed(lines))
 
 
-def _describe(node: Value) -> str:
-    label = f" '{node.label}'" if node.label else ""
-    return f"node{label} {origin(node)}"
+def _names(node: Value) -> dict[int, str]:
+    """The names of :mod:`autograd.names` over the latest backward root's graph, if ``node`` is in it.
+
+    Else over the graph of ``node`` itself. Only an error pays for this walk.
+    """
+    from .backward import last_root  # lazy: backward imports this module
+    from .graph import topological_order
+    from .names import node_names
+
+    root = last_root()
+    if root is not None:
+        names = node_names(topological_order(root))
+        if id(node) in names:
+            return names
+    return node_names(topological_order(node))
 
 
-def _name(v: Value) -> str:
-    return f"{v.label} = {v.data!r}" if v.label else repr(v.data)
+def _describe(node: Value, names: dict[int, str]) -> str:
+    return f"node '{names[id(node)]}' {origin(node)}"
+
+
+def _name(v: Value, names: dict[int, str]) -> str:
+    """``x = 0.0``; a constant is its number: ``2``."""
+    return names[id(v)] if type(v) is Constant else f"{names[id(v)]} = {v.data!r}"
 
 
 def check_forward(op: object, inputs: tuple[Value, ...], out: Value) -> None:
     """Record where ``out`` was made; raise if its data is NaN or inf."""
     _origins[out] = _user_stack()
     if not math.isfinite(out.data):
-        args = ", ".join(_name(x) for x in inputs[:8]) + (", ..." if len(inputs) > 8 else "")
+        from .graph import topological_order
+        from .names import node_names
+
+        names = node_names(topological_order(out))  # the output's graph: the loss does not exist yet
+        args = ", ".join(_name(x, names) for x in inputs[:8]) + (", ..." if len(inputs) > 8 else "")
         kind = "nan" if math.isnan(out.data) else "an infinite value"
-        raise FloatingPointError(f"{op.name}({args}) produced {kind} ({out.data!r});\n{_describe(out)}")  # type: ignore[attr-defined]
+        raise FloatingPointError(f"{op.name}({args}) produced {kind} ({out.data!r});\n{_describe(out, names)}")  # type: ignore[attr-defined]
 
 
 def check_seed(root: Value, seed: float) -> None:
     """Raise if the gradient backward starts from is not finite."""
     if not math.isfinite(seed):
-        raise FloatingPointError(f"backward: seed gradient is {seed!r};\n{_describe(root)}")
+        raise FloatingPointError(f"backward: seed gradient is {seed!r};\n{_describe(root, _names(root))}")
 
 
 def check_contribution(node: Value, index: int, local: float, upstream: float, contribution: float) -> None:
@@ -96,9 +121,10 @@ def check_contribution(node: Value, index: int, local: float, upstream: float, c
         return
     parent = node._edges[2 * index]
     kind = "nan" if math.isnan(contribution) else "an infinite"
+    names = _names(node)
     raise FloatingPointError(
-        f"backward of {node.op} gave {kind} gradient to input {index} ({_name(parent)}): "
-        f"local derivative {local!r} x upstream grad {upstream!r} = {contribution!r};\n{_describe(node)}"
+        f"backward of {node.op} gave {kind} gradient to input {index} ({_name(parent, names)}): "
+        f"local derivative {local!r} x upstream grad {upstream!r} = {contribution!r};\n{_describe(node, names)}"
     )
 
 

@@ -19,9 +19,10 @@ nodes, so it runs close to hand-written float code. Read what it wrote with ``.s
 # forward: one line per node, inputs first; each line is the op's rule from autograd.ops
 def forward_backward(args, seed):
     [x0] = args
+    # x0 is 'n1'
     p0 = leaf0.data  # 'w' (captured Value: read at every call)
-    v2 = x0 * p0  # mul
-    v3 = tanh(v2)  # tanh
+    v2 = x0 * p0  # mul 'n2'
+    v3 = tanh(v2)  # tanh 'n3'
     # backward: g_v = d(output)/d(v), from the output down, one line per edge
     g_v3 = seed
     # v3 = tanh(v2): d/dx = 1 - out^2
@@ -34,6 +35,9 @@ def forward_backward(args, seed):
 
 What a trace records, and what it does not:
 
+- The comments name each node as every other view does (:mod:`autograd.names`), from the trace:
+  ``v2 = x0 * p0  # mul 'n2'`` is the node the stepper and ``draw`` call ``n2``; ``.names`` maps
+  the code's variables to those names.
 - Arguments may be ``Value``s, numbers, or (nested) lists and tuples of them. Each call reads
   their current numbers; ``backward`` adds the gradient into the ``.grad`` of ``Value`` arguments.
 - ``Value``s the function uses but does not take as arguments (a model's weights) are
@@ -62,6 +66,7 @@ from typing import Any
 from . import ops
 from .graph import topological_order
 from .modes import enable_grad, state
+from .names import name_parameters, node_names, parameter_name
 from .value import Value, to_float
 
 __all__ = ["Compiled", "TraceMismatch", "compile"]
@@ -105,6 +110,13 @@ class Compiled:
         if self._last is None:
             raise RuntimeError(f"compile: {_name(self.fn)} has not been traced yet; call it once first")
         return self._last.source
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Variables of :attr:`source` -> the nodes' names in every other view (:mod:`autograd.names`)."""
+        if self._last is None:
+            raise RuntimeError(f"compile: {_name(self.fn)} has not been traced yet; call it once first")
+        return dict(self._last.names)
 
     @property
     def traces(self) -> int:
@@ -224,6 +236,11 @@ def _fresh(a: Any, leaves: list[Value]) -> Any:
     if isinstance(a, (list, tuple)) and not isinstance(a, Value):
         return type(a)(_fresh(b, leaves) for b in a)
     leaf = Value(a.data if isinstance(a, Value) else a)
+    if isinstance(a, Value):  # named as the argument is, so the comments use every view's names
+        leaf.label = a.label
+        given = parameter_name(a)
+        if given is not None:
+            name_parameters([(given, leaf)])
     leaves.append(leaf)
     return leaf
 
@@ -319,6 +336,9 @@ class _Program:
     ) -> None:
         is_arg = {leaf: i for i, leaf in enumerate(arg_leaves)}
         is_constant = set(constants)
+        shown = node_names(order)  # each node's name in every view (autograd.names), for the comments
+        self.names: dict[str, str] = {}
+        """Variable of the generated code -> the node's name in every view (``{'x0': 'x', 'v2': 'n1'}``)."""
         names: dict[Value, str] = {}
         needs_grad: dict[Value, bool] = {}
         scope: dict[str, Any] = dict(_GLOBALS)
@@ -337,16 +357,14 @@ class _Program:
                 names[node] = f"p{j}"
                 captured[f"p{j}"] = node
                 scope[f"leaf{j}"] = node
-                label = f"{node.label!r} " if node.label else ""
-                forward.append(f"p{j} = leaf{j}.data  # {label}(captured Value: read at every call)")
+                forward.append(f"p{j} = leaf{j}.data  # {shown[id(node)]!r} (captured Value: read at every call)")
                 needs_grad[node] = True
             else:
                 names[node] = name = f"v{k}"
                 needs_grad[node] = any(needs_grad[p] for p in node.parents)
                 expression = self._forward_expression(node, names, scope)
-                label = f" {node.label!r}" if node.label else ""
                 kind = f"{node.op} {node.fn.label}" if node.fn.params else node.op  # type: ignore[union-attr]
-                forward.append(f"{name} = {expression}  # {kind}{label}")
+                forward.append(f"{name} = {expression}  # {kind} {shown[id(node)]!r}")
 
         backward = ["# backward: g_v = d(output)/d(v), from the output down, one line per edge"]
         has_grad: set[Value] = set()
@@ -386,7 +404,15 @@ class _Program:
             f"{'' if len(captured) == 1 else 's'}, {n_const} constant{'' if n_const == 1 else 's'}).\n"
             "# forward: one line per node, inputs first; each line is the op's rule from autograd.ops\n"
         )
+        for node, name in names.items():
+            if not (node.is_leaf and node in is_constant):
+                self.names[name] = shown[id(node)]
         unpack = [f"[{', '.join(f'x{i}' for i in range(len(arg_leaves)))}] = args"] if arg_leaves else []
+        for i in range(0, len(arg_leaves), 8):  # what each argument is called in the other views
+            unpack.append("# " + ", ".join(
+                f"x{j} is {shown[id(arg_leaves[j])]!r}" if id(arg_leaves[j]) in shown else f"x{j} is unused"
+                for j in range(i, min(i + 8, len(arg_leaves)))
+            ))
         body = unpack + forward
         self.source = (
             header

@@ -5,7 +5,7 @@ After a backward pass, ``v.grad`` is dL/dv, and the chain rule says it is a sum 
 finds those uses by walking the graph of ``loss`` (nodes know their inputs, not their users, so
 the loss is needed to find the users), and lists each term. The terms are added in backward's own
 order, so their total is ``v.grad`` exactly (unless a leaf accumulated over several passes, which
-the table then points out).
+the table then points out). Nodes are named as in every view (:mod:`autograd.names`).
 
 >>> from autograd import Value
 >>> a = Value(3.0, label="a"); b = Value(2.0, label="b")
@@ -13,11 +13,11 @@ the table then points out).
 >>> loss.backward()
 >>> explain(a, loss)
 dL/da = sum over the 3 uses of a of  d(node)/da x dL/d(node):
-  node            d(node)/da    dL/d(node)   contribution
-  n3 = a * b      b = 2.000     1.000        2.000
-  n1 = a * a      a = 3.000     1.000        3.000
-  n1 = a * a      a = 3.000     1.000        3.000
-  total                                      8.000   = a.grad
+  node         d(node)/da   dL/d(node)   contribution
+  n2 = a * b   b = 2.000    1.000        2.000
+  n1 = a * a   a = 3.000    1.000        3.000
+  n1 = a * a   a = 3.000    1.000        3.000
+  total                                  8.000   = a.grad
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from .backward import last_root
 from .graph import topological_order
-from .stepper import describe, formula, node_names, number
+from .names import node_names
+from .stepper import describe, formula, number
 from .value import Value
 
 __all__ = ["Explanation", "Use", "explain"]

@@ -81,20 +81,32 @@ def constant_text(x: float) -> str:
 def node_names(order: Sequence[Value]) -> dict[int, str]:
     """``id(node) -> name`` for every node of a topological order, by the rules in the module doc."""
     taken = {v.label for v in order if v.label}
+    params = _parameter_names.data if _parameter_names else None  # weakref -> name; parameters are leaves
     names: dict[int, str] = {}
+    numbers: dict[float, str] = {}  # one string per constant value, however many nodes hold it
     count = 0
     for v in order:
-        if v.label:
-            names[id(v)] = v.label
+        label = v.label
+        if label:
+            names[id(v)] = label
             continue
-        given = _parameter_names.get(v) if _parameter_names else None
-        if given is not None:
-            names[id(v)] = given
-        elif type(v) is Constant:
-            names[id(v)] = constant_text(v.data)
-        else:
-            count += 1
-            while f"n{count}" in taken:
+        if not v._edges:  # only leaves can be parameters or constants
+            if params is not None:
+                given = params.get(weakref.ref(v))
+                if given is not None:
+                    names[id(v)] = given
+                    continue
+            if type(v) is Constant:
+                text = numbers.get(v.data)
+                if text is None:
+                    text = numbers[v.data] = constant_text(v.data)
+                names[id(v)] = text
+                continue
+        count += 1
+        name = f"n{count}"
+        if taken:
+            while name in taken:
                 count += 1
-            names[id(v)] = f"n{count}"
+                name = f"n{count}"
+        names[id(v)] = name
     return names

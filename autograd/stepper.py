@@ -8,36 +8,47 @@ backward's own (reverse :func:`~autograd.topological_order`, leaves skipped, int
 first, the root seeded, leaf grads accumulated), so running every step leaves every ``.grad``
 exactly as ``backward()`` does; stopping half way leaves the partial sums.
 
-``str(step)`` reads like the chain rule with numbers. Nodes are named by their label, or
-``n<i>`` from their position in the topological order; ``L`` is the root.
+A :class:`Stepper` also goes back: ``back()`` undoes the last step and ``goto(k)`` jumps to the
+state after ``k`` steps, bit for bit (each step remembers the grads it overwrote, and only those).
+
+``str(step)`` reads like the chain rule with numbers; at a prompt the step shows the same
+sentence. Nodes are named by :mod:`autograd.names` (the names every view uses): the label, else a
+parameter's short name (``L0N3.w1``), else a constant's number, else ``n1``, ``n2``, ... in
+topological order. ``L`` is the root.
 
 >>> from autograd import Value
 >>> a = Value(0.5, label="a"); b = Value(-1.5, label="b")
 >>> c = a * b; c.label = "c"
 >>> s = Stepper(c.tanh())
 >>> s
-Stepper(L = n3 = tanh(c) = -0.635, 0/2 steps done)
->>> print(s.next())
-step 1/2  n3 = tanh(c)   dL/dn3 = 1.000   dL/dc += (1 - n3^2) = 0.597 x 1.000 = 0.597
->>> print(s.next())
+Stepper(L = n1 = tanh(c) = -0.635, 0/2 steps done)
+>>> s.next()
+step 1/2  n1 = tanh(c)   dL/dn1 = 1.000   dL/dc += (1 - n1^2) = 0.597 x 1.000 = 0.597
+>>> s.next()
 step 2/2  c = a * b   dL/dc = 0.597   dL/da += (b) = -1.500 x 0.597 = -0.895
                                       dL/db += (a) = 0.500 x 0.597 = 0.298
->>> s.next() is None, s.done, round(a.grad, 3)
-(True, True, -0.895)
+>>> s.next()
+all 2 steps done: every grad now equals backward()
+>>> s.back()
+Stepper(L = n1 = tanh(c) = -0.635, 1/2 steps done, at n1 = tanh(c))
+>>> a.grad, s.goto(2).done, round(a.grad, 3)
+(0.0, True, -0.895)
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from . import anomaly
 from .backward import remember_root
 from .graph import topological_order
 from .modes import state
+from .names import node_names
 from .value import Value, to_float
 
 if TYPE_CHECKING:
@@ -45,16 +56,11 @@ if TYPE_CHECKING:
 
     from .viz.sketch import Sketch
 
-__all__ = ["InputStep", "Step", "Stepper", "backward_steps", "describe", "formula", "node_names", "number"]
+__all__ = ["End", "InputStep", "Step", "Stepper", "Steps", "backward_steps", "describe", "formula", "number"]
 
 
 # ---------------------------------------------------------------------------------------------
-# Names, numbers and formulas shared by the stepper, explain and animate.
-
-
-def node_names(order: list[Value]) -> dict[int, str]:
-    """``id(node) -> name`` for a topological order: the label, else ``n<position>``."""
-    return {id(v): v.label or f"n{i}" for i, v in enumerate(order)}
+# Numbers and formulas shared by the stepper, explain and animate (names: autograd.names).
 
 
 def number(x: float) -> str:
@@ -138,9 +144,8 @@ def formula(node: Value, index: int, names: Mapping[int, str]) -> str:
 # Step records
 
 
-@dataclass(frozen=True)
-class InputStep:
-    """What one input of the node received in a step."""
+class InputStep(NamedTuple):
+    """What one input of the node received in a step (a named tuple: cheap to make by the million)."""
 
     input: Value
     """The input (a parent of the node)."""
@@ -154,9 +159,12 @@ class InputStep:
     """The input's running grad right after the addition."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
-    """One node of the backward pass: its grad from upstream, and what each input received."""
+    """One node of the backward pass: its grad from upstream, and what each input received.
+
+    ``str(step)`` and the prompt's display (``repr``) are the chain-rule sentence.
+    """
 
     index: int
     """1 for the first step (the root), ``total`` for the last."""
@@ -169,11 +177,11 @@ class Step:
     inputs: tuple[InputStep, ...]
     """One record per input, in the op's order, repeats kept."""
     names: Mapping[int, str] = field(repr=False, compare=False)
-    """``id(node) -> name`` for every node of the graph (labels, else ``n<position>``)."""
+    """``id(node) -> name`` for every node of the graph (:func:`autograd.names.node_names`)."""
 
     @property
     def name(self) -> str:
-        """The node's name in sentences: its label, or ``n<position>``."""
+        """The node's name in sentences (:mod:`autograd.names`)."""
         return self.names[id(self.node)]
 
     def lines(self) -> list[str]:
@@ -195,12 +203,101 @@ class Step:
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
-    def __repr__(self) -> str:
-        return f"<Step {self.index}/{self.total} {describe(self.node, self.names)}>"
+    __repr__ = __str__  # at a prompt, ``s.next()`` shows the sentence
+
+
+class End:
+    """What :meth:`Stepper.next` returns once every step has run: prints as the closing line.
+
+    It is falsy, so ``while step := s.next(): ...`` stops at the end.
+    """
+
+    __slots__ = ("total",)
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        """How many steps the pass had."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, End) and other.total == self.total
+
+    def __hash__(self) -> int:
+        return hash(("End", self.total))
+
+    def __str__(self) -> str:
+        if self.total == 0:
+            return "no steps: L is a leaf, its grad now holds the seed, as backward() leaves it"
+        return f"all {self.total} step{'s' if self.total != 1 else ''} done: every grad now equals backward()"
+
+    __repr__ = __str__
 
 
 # ---------------------------------------------------------------------------------------------
-# The walk
+# The walk. One step is _push(node); it returns what the step changed, which is also all a Step
+# needs: (the node's grad, the grad each input had before its addition). Steps are made from it.
+
+
+def _push(node: Value) -> tuple[float, ...]:
+    """``parent.grad += local * node.grad`` for each input, as backward does; returns the record."""
+    edges = node._edges
+    g = node.grad
+    if len(edges) == 4:  # most nodes: two inputs (a reused input, a * a, reads its first update)
+        x, local_x, y, local_y = edges
+        old_x = x.grad
+        x.grad = old_x + local_x * g
+        old_y = y.grad
+        y.grad = old_y + local_y * g
+        return (g, old_x, old_y)
+    if len(edges) == 2:
+        x, local_x = edges
+        old_x = x.grad
+        x.grad = old_x + local_x * g
+        return (g, old_x)
+    record = [g]
+    for i in range(0, len(edges), 2):
+        parent = edges[i]
+        old = parent.grad
+        record.append(old)
+        parent.grad = old + edges[i + 1] * g
+    return tuple(record)
+
+
+def _undo(node: Value, record: tuple[float, ...]) -> None:
+    """Put back the grads :func:`_push` overwrote, last first (exact: the saved floats return)."""
+    edges = node._edges
+    for j in range(len(record) - 1, 0, -1):
+        edges[2 * (j - 1)].grad = record[j]
+
+
+def _make_step(
+    index: int, total: int, node: Value, record: tuple[float, ...], names: Mapping[int, str]
+) -> Step:
+    """The :class:`Step` for a record (the same floats the step computed: products are redone exactly)."""
+    g = record[0]
+    edges = node._edges
+    inputs = []
+    for j in range(len(record) - 1):
+        local = edges[2 * j + 1]
+        contribution = local * g
+        inputs.append(InputStep(edges[2 * j], j, local, contribution, record[j + 1] + contribution))
+    return Step(index, total, node, g, tuple(inputs), names)
+
+
+def _start(root: Value, seed: float, interior: Sequence[Value]) -> list[tuple[Value, float]]:
+    """What backward does first: reset interior grads, seed the root. Returns the grads it overwrote."""
+    if state.anomaly:
+        anomaly.check_seed(root, seed)
+    remember_root(root)
+    saved = [(v, v.grad) for v in interior if v.grad != 0.0 or math.copysign(1.0, v.grad) < 0.0]
+    for v, _ in saved:
+        v.grad = 0.0  # the rest are +0.0 already
+    if not root._edges:  # a leaf root: not in ``interior``, its grad accumulates the seed
+        saved.append((root, root.grad))
+    root.grad += seed
+    return saved
 
 
 def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
@@ -217,37 +314,88 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
 
 
 def _walk(root: Value, seed: float, order: list[Value], names: dict[int, str]) -> Iterator[Step]:
-    # Mirrors autograd.backward.backward line for line, pausing after each node.
-    remember_root(root)
-    total = 0
-    for node in order:
-        if node._edges:
-            node.grad = 0.0
-            total += 1
-    root.grad += seed
+    # Mirrors autograd.backward.backward, pausing after each node.
+    interior = [v for v in order if v._edges]
+    _start(root, seed, interior)
     check = state.anomaly
-    if check:
-        anomaly.check_seed(root, seed)
-    index = 0
-    for node in reversed(order):
-        edges = node._edges
-        if not edges:
-            continue
-        g = node.grad
-        records = []
-        for i in range(0, len(edges), 2):
-            parent, local = edges[i], edges[i + 1]
-            contribution = local * g
-            parent.grad += contribution
-            records.append(InputStep(parent, i // 2, local, contribution, parent.grad))
+    total = len(interior)
+    for index, node in enumerate(reversed(interior), 1):
+        record = _push(node)
         if check:
             anomaly.check_backward(node)
-        index += 1
-        yield Step(index, total, node, g, tuple(records), names)
+        yield _make_step(index, total, node, record, names)
+
+
+class Steps(Sequence[Step]):
+    """Some steps of one pass, oldest first; each :class:`Step` is made when you look at it.
+
+    What :meth:`Stepper.run` returns and :attr:`Stepper.history` is. It holds only what each step
+    changed, so a million steps cost little; it prints as the sentences (long runs shortened).
+    """
+
+    SHOWN = 12
+    """How many sentences ``repr`` prints, at most (the first and the last halves)."""
+
+    def __init__(self, nodes: Sequence[Value], records: list[tuple[float, ...]], first: int, total: int,
+                 names: Mapping[int, str], end: End | None = None) -> None:
+        self._nodes = nodes  # every step's node, in step order (shared with the stepper, never changed)
+        self._records = records  # a copy: this object does not change when the stepper moves
+        self._first = first  # the index (1-based) of the first step here
+        self._total = total
+        self._names = names
+        self._end = end
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, i: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Step]: ...
+
+    def __getitem__(self, i: int | slice) -> Step | list[Step]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self._records)
+        if not -n <= i < n:
+            raise IndexError(f"Steps: index {i} out of range for {n} steps")
+        i %= n
+        index = self._first + i
+        return _make_step(index, self._total, self._nodes[index - 1], self._records[i], self._names)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Steps, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        n = len(self)
+        half = self.SHOWN // 2
+        shown = [str(s) for s in self] if n <= self.SHOWN else (
+            [str(self[j]) for j in range(half)] + [f"... ({n - 2 * half} more steps)"]
+            + [str(self[j]) for j in range(n - half, n)]
+        )
+        if self._end is not None:
+            shown.append(str(self._end))
+        return "\n".join(shown) if shown else "(no steps)"
+
+    __str__ = __repr__
+
+
+# ---------------------------------------------------------------------------------------------
+# The stepper
 
 
 class Stepper:
-    """Walk backward one node at a time in a REPL: ``next()``, ``run()``, ``show()``."""
+    """Walk backward one node at a time in a REPL: ``next()``, ``back()``, ``goto(k)``, ``run()``, ``show()``.
+
+    ``len(s)`` is the number of steps, ``s.position`` how many are done; iterating takes the
+    remaining steps. While you step, the stepper owns the graph's grads: each step overwrote some
+    and remembers their old values, which ``back()`` puts back.
+    """
 
     def __init__(self, root: Value, seed: float = 1.0) -> None:
         if not isinstance(root, Value):
@@ -257,48 +405,145 @@ class Stepper:
         self.order = topological_order(root)
         """Every node of the graph, inputs first (the order backward walks in reverse)."""
         self.names = node_names(self.order)
-        """``id(node) -> name``: labels, else ``n<position>``."""
-        self.total = sum(1 for v in self.order if v._edges)
+        """``id(node) -> name`` (:func:`autograd.names.node_names` over :attr:`order`)."""
+        self._nodes = [v for v in reversed(self.order) if v._edges]  # step k processes _nodes[k - 1]
+        self.total = len(self._nodes)
         """How many steps the pass has: one per interior node."""
-        self.history: list[Step] = []
-        """The steps taken so far, oldest first."""
-        self._steps = _walk(root, self.seed, self.order, self.names)
-        self._finished = False
+        self._records: list[tuple[float, ...]] = []  # per step taken: what it changed (see _push)
+        self._saved: list[tuple[Value, float]] | None = None  # grads the start overwrote; None: not started
+        self._current: Step | None = None  # the Step last returned, so s.current is s.next()'s object
+
+    # -- where we are --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        """How many steps the whole pass has."""
+        return self.total
+
+    @property
+    def position(self) -> int:
+        """How many steps are done: 0 before the first, ``len(self)`` at the end."""
+        return len(self._records)
+
+    @property
+    def done(self) -> bool:
+        """True once every step has run (every grad is what ``backward()`` gives)."""
+        return self._saved is not None and len(self._records) == self.total
+
+    @property
+    def history(self) -> Steps:
+        """The steps taken so far, oldest first (a snapshot; each Step is made on access)."""
+        end = End(self.total) if self.done else None
+        return Steps(self._nodes, self._records[:], 1, self.total, self.names, end)
 
     @property
     def current(self) -> Step | None:
         """The last step taken, or ``None`` before the first."""
-        return self.history[-1] if self.history else None
-
-    @property
-    def done(self) -> bool:
-        """True once every step has run (every grad is final)."""
-        return self._finished or (self.total > 0 and len(self.history) == self.total)
-
-    def next(self) -> Step | None:
-        """Take one step and return it; ``None`` once backward is finished."""
-        step = next(self._steps, None)
-        if step is None:
-            self._finished = True
+        k = len(self._records)
+        if k == 0:
             return None
-        self.history.append(step)
-        return step
-
-    def run(self) -> list[Step]:
-        """Take every remaining step; returns them (grads are then what backward() gives)."""
-        rest = list(self._steps)
-        self._finished = True
-        self.history.extend(rest)
-        return rest
-
-    def __iter__(self) -> Iterator[Step]:
-        """The remaining steps, taken one by one as you iterate."""
-        while (step := self.next()) is not None:
-            yield step
+        if self._current is None or self._current.index != k:
+            self._current = _make_step(k, self.total, self._nodes[k - 1], self._records[-1], self.names)
+        return self._current
 
     def processed(self) -> list[Value]:
         """The nodes whose grad has been pushed to their inputs so far, the current one last."""
-        return [s.node for s in self.history]
+        return self._nodes[: len(self._records)]
+
+    # -- moving --------------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if self._saved is None:
+            self._saved = _start(self.root, self.seed, self._nodes)
+
+    def _forward(self) -> None:
+        """Take the next step (there is one): nothing changes if anomaly mode finds a bad number."""
+        node = self._nodes[len(self._records)]
+        if state.anomaly:
+            anomaly.check_backward(node)  # reads only the node's grad and locals: check first
+        self._records.append(_push(node))
+
+    def _backward(self) -> None:
+        """Undo the last step; undoing the first also undoes the reset and the seed."""
+        k = len(self._records)
+        if k:
+            _undo(self._nodes[k - 1], self._records.pop())
+        if k <= 1 and self._saved is not None:
+            # Every step undone, interior grads are +0.0 again (as the start left them) but the
+            # root's, which holds the seed; then the grads the start overwrote come back.
+            self.root.grad = 0.0
+            for v, old in reversed(self._saved):
+                v.grad = old
+            self._saved = None
+
+    def next(self) -> Step | End:
+        """Take one step and return it; at the end, an :class:`End` that prints the closing line."""
+        if len(self._records) == self.total:
+            self._begin()  # a leaf root: the pass is only the seed
+            return End(self.total)
+        self._run_to(len(self._records) + 1)
+        self._current = None
+        return self.current  # type: ignore[return-value]
+
+    def back(self) -> Stepper:
+        """Undo the last step: every grad goes back to its value before it, bit for bit."""
+        if self._saved is not None:
+            self._backward()
+            self._current = None
+        return self
+
+    def goto(self, k: int) -> Stepper:
+        """Go to the state after ``k`` steps (0: before the first, ``len(self)``: the end), forward or back."""
+        if isinstance(k, bool) or not hasattr(type(k), "__index__"):  # ints, numpy ints; not True or "3"
+            raise TypeError(
+                f"Stepper.goto: step must be an int from 0 to {self.total}, got {type(k).__name__} ({k!r})"
+            )
+        k = operator.index(k)
+        if not 0 <= k <= self.total:
+            raise ValueError(
+                f"Stepper.goto: step must be from 0 to {self.total} (len of the stepper), got {k}"
+            )
+        if k == 0:
+            while self._saved is not None:
+                self._backward()
+        else:
+            while len(self._records) > k:
+                self._backward()
+            if len(self._records) < k:
+                self._run_to(k)
+        self._current = None
+        return self
+
+    def _run_to(self, k: int) -> None:
+        """Step forward until ``k`` steps are done; after an error, back where it started."""
+        start = len(self._records)
+        was_started = self._saved is not None
+        self._begin()
+        try:
+            if state.anomaly:
+                while len(self._records) < k:
+                    self._forward()
+                return
+            records, nodes = self._records, self._nodes
+            for i in range(start, k):
+                records.append(_push(nodes[i]))
+        except BaseException:
+            while len(self._records) > start:
+                self._backward()
+            if not was_started and self._saved is not None:
+                self._backward()
+            raise
+
+    def run(self) -> Steps:
+        """Take every remaining step and return them (grads are then what ``backward()`` gives)."""
+        start = len(self._records)
+        self._run_to(self.total)
+        self._current = None
+        return Steps(self._nodes, self._records[start:], start + 1, self.total, self.names, End(self.total))
+
+    def __iter__(self) -> Iterator[Step]:
+        """The remaining steps, taken one by one as you iterate."""
+        while step := self.next():
+            yield step
 
     def show(self, **draw_options: Any) -> graphviz.Digraph | Sketch:
         """The graph mid-way: the current node marked, done and waiting nodes told apart.
@@ -319,6 +564,8 @@ class Stepper:
         what = f"L = {describe(self.root, self.names)} = {number(self.root.data)}"
         if self.root.is_leaf:
             what = f"L = {self.names[id(self.root)]} = {number(self.root.data)}"
+        if self.done and self.total:
+            return f"Stepper({what}, all {self.total} steps done)"
         current = self.current
         at = f", at {describe(current.node, self.names)}" if current is not None else ""
-        return f"Stepper({what}, {len(self.history)}/{self.total} steps done{at})"
+        return f"Stepper({what}, {len(self._records)}/{self.total} steps done{at})"

@@ -27,15 +27,15 @@ def test_progress_marks_current_done_and_pending() -> None:
     before = node_lines(s.show().source)
     assert all("step-pending" in line for line in before.values())  # nothing ran yet
     s.next()
-    s.next()  # o = tanh(n), then n = n6 + b: b and n6 have all their blame, b is a leaf: done
+    s.next()  # o = tanh(n), then n = n3 + b: b and n3 have all their blame, b is a leaf: done
     attrs = progress_attrs(s)
     order = {v.label or s.names[id(v)]: v for v in s.order}
     assert attrs(order["n"])["class"] == "step-current"
     assert attrs(order["o"])["class"] == "step-done"
     assert attrs(order["b"])["class"] == "step-done"
-    assert attrs(order["n6"])["class"] == "step-ready" and attrs(order["n6"])["xlabel"] == "n6"
-    assert attrs(order["n2"])["class"] == "step-pending" and attrs(order["n2"])["xlabel"] == "n2"
-    assert attrs(order["x1"])["class"] == "step-pending" and "xlabel" not in attrs(order["x1"])
+    assert attrs(order["n3"])["class"] == "step-ready"
+    assert attrs(order["n1"])["class"] == "step-pending" and attrs(order["x1"])["class"] == "step-pending"
+    assert "<B>n3</B>" in node_lines(s.show().source)["n6"]  # the box shows the sentences' name
     s.run()
     attrs = progress_attrs(s)
     assert sum(attrs(v)["class"] == "step-done" for v in s.order) == len(s.order) - 1  # all but current
@@ -65,7 +65,7 @@ def test_animate_writes_one_frame_per_step_and_one_page(tmp_path: Path) -> None:
     html = page.read_text()
     assert html.count("<template") == 5 and html.count("<svg") == 5
     assert 'id="current"' in frames[0].read_text()
-    assert "step 5/5  n2 = x1 * w1" in html
+    assert "step 5/5  n1 = x1 * w1" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing fetched from outside
     assert o.grad == 1.0 and abs(o.parents[0].grad - 0.5) < 1e-12  # the pass ran to the end
 

@@ -77,17 +77,17 @@ def test_player_steps_with_buttons_slider_and_keys(browser: Any, tmp_path: Path)
 
     page.click("#next")
     second = state()
-    assert second[0].startswith("step 2/5  n = n6 + b") and second[1].startswith("n data 0.8814")
+    assert second[0].startswith("step 2/5  n = n3 + b") and second[1].startswith("n data 0.8814")
     assert second[2] == "2" and not page.is_disabled("#prev")
 
     page.keyboard.press("ArrowRight")
-    assert state()[0].startswith("step 3/5  n6 = n2 + n5")
+    assert state()[0].startswith("step 3/5  n3 = n1 + n2")
     page.keyboard.press("ArrowLeft")
     assert state() == second
 
     page.fill("#slider", "5")  # dragging the slider to the end
     last = state()
-    assert last[0].startswith("step 5/5  n2 = x1 * w1") and last[3] == "frame 5 / 5"
+    assert last[0].startswith("step 5/5  n1 = x1 * w1") and last[3] == "frame 5 / 5"
     assert page.is_disabled("#next")
     page.click("#prev")
     assert state()[0].startswith("step 4/5")

@@ -9,8 +9,8 @@ Each picture is :func:`autograd.draw` of the whole graph with the stepper's prog
 - nodes still waiting for blame from above: grey and dashed, no fill;
 - input edges of nodes not processed yet: grey, dashed, unlabelled (that blame is not sent yet).
 
-Fills are the drawing's usual blame colours, so you watch the blame arrive. Unlabelled nodes get
-their sentence name (``n3``) written beside the box, so the captions can be followed.
+Fills are the drawing's usual blame colours, so you watch the blame arrive. Every box shows the
+node's name (:mod:`autograd.names`), the same name the captions' sentences use.
 
 :func:`animate` runs the whole backward pass (the grads end as ``backward()`` leaves them), saves
 one SVG per step and one self-contained HTML page (:mod:`autograd.viz.player`) that plays them with
@@ -56,7 +56,7 @@ LEGEND = (
 
 def progress_attrs(stepper: Stepper) -> Callable[[Value], dict[str, str]]:
     """A ``node_attrs`` function for :func:`autograd.draw` that marks where ``stepper`` is."""
-    stepped = {id(step.node) for step in stepper.history}
+    stepped = {id(node) for node in stepper.processed()}
     users: dict[int, set[int]] = {}
     for node in stepper.order:
         for parent in node._edges[0::2]:
@@ -64,7 +64,6 @@ def progress_attrs(stepper: Stepper) -> Callable[[Value], dict[str, str]]:
     current = stepper.current
     current_id = id(current.node) if current is not None else None
     root_done = stepper.done  # a leaf root has no step: its grad is final once the pass ran
-    names = stepper.names
 
     def final(v: Value) -> bool:  # has all the blame from above arrived?
         mine = users.get(id(v))
@@ -80,8 +79,6 @@ def progress_attrs(stepper: Stepper) -> Callable[[Value], dict[str, str]]:
             out = dict(READY)
         else:
             out = dict(PENDING)
-        if not v.label:
-            out["xlabel"] = names[key]
         return out
 
     return attrs
@@ -100,7 +97,7 @@ def draw_progress(stepper: Stepper, **draw_options: Any) -> Drawing:
     # draw labels every input edge with local x (the user's grad). A user not yet processed has
     # not sent that blame: its input edges are drawn grey and unlabelled. Edge statements read
     # "n<i> -> n<j>op [...]", ids by topological position (documented by draw).
-    stepped = {id(step.node) for step in stepper.history}
+    stepped = {id(node) for node in stepper.processed()}
     order = stepper.order
     for k, line in enumerate(g.body):
         match = _INPUT_EDGE.match(line)

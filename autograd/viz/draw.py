@@ -1,6 +1,6 @@
 """Drawing a computation graph with the blame on it: ``autograd.draw(loss)``.
 
-As micrograd draws it: one box per Value (its label, data and grad) and one small node per op
+As micrograd draws it: one box per Value (its name, data and grad) and one small node per op
 between the op's inputs and its output. After ``backward()`` the drawing shows the blame:
 
 - each input edge is labelled with, and as thick as, the blame it carries back:
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from .colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix, text_color
 from .dotlabels import Html, attributes, html_text, num, quoted_text
 from ..graph import topological_order
+from ..names import node_names
 from ..value import Value
 
 if TYPE_CHECKING:
@@ -88,12 +89,13 @@ def draw(
     edges = plan.edges()
     largest_edge = max((abs(e[2]) for e in edges if math.isfinite(e[2])), default=0.0) if blame else 0.0
 
+    names = node_names(order)  # the names every view uses (autograd.names); shown in each box
     lines: dict[str | None, list[str]] = {}  # cluster path -> DOT statements placed in it
     for i, v in enumerate(order):
         if plan.group[i] is not None:
             continue
         where = lines.setdefault(plan.cluster[i], [])
-        where.append(_value_node(f"n{i}", v, largest_grad, node_attrs))
+        where.append(_value_node(f"n{i}", v, largest_grad, node_attrs, names[id(v)]))
         if v._edges:
             where.append(_op_node(f"n{i}", v))
             where.append(f"\tn{i}op -> n{i}\n")
@@ -325,18 +327,15 @@ def _precise(x: float) -> str:
     return f"{x:.12g}"
 
 
-def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | None) -> str:
+def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | None, shown: str) -> str:
     fill = blame_color(v.grad, largest)
-    cells = []
-    if v.label:
-        cells.append(f"<B>{html_text(v.label)}</B>")
-    cells += [f"data {num(v.data)}", f"grad {num(v.grad)}"]
+    cells = [f"<B>{html_text(shown)}</B>", f"data {num(v.data)}", f"grad {num(v.grad)}"]  # shown: its name
     row = "<VR/>".join(f"<TD>{c}</TD>" for c in cells)
     attrs = {
         "shape": "box",
         "label": Html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR>{row}</TR></TABLE>'),
         "tooltip": quoted_text(
-            f"{v.label or name}: data = {_precise(v.data)}, grad = {_precise(v.grad)}"
+            f"{shown}: data = {_precise(v.data)}, grad = {_precise(v.grad)}"
             + (f", made by {v.op}" if v.op else ", a leaf")
             + (f", scope {v.scope}" if v.scope else "")
         ),
