@@ -38,7 +38,7 @@ from . import anomaly
 from .backward import remember_root
 from .graph import topological_order
 from .modes import state
-from .value import Value, to_float
+from .value import LearnerOp, Value, to_float
 
 if TYPE_CHECKING:
     import graphviz
@@ -79,11 +79,13 @@ def describe(node: Value, names: Mapping[int, str]) -> str:
     """The node as an equation: ``h = tanh(n)``, ``n = x1*w1 + x2*w2 + b``."""
     name = names[id(node)]
     fn = node._fn
-    if fn is None:
+    if fn is None or not node._edges:
         return f"{name} = {number(node.data)}"
     args = [names[id(p)] for p in node._edges[0::2]]
     op = fn.name
-    if op in _INFIX and len(args) == 2:
+    if isinstance(fn, LearnerOp) and len(args) == 2 and op in _INFIX.values():  # Value(t, (a, b), '+')
+        rhs = f"{args[0]} {op} {args[1]}"
+    elif op in _INFIX and len(args) == 2:
         rhs = f"{args[0]} {_INFIX[op]} {args[1]}"
     elif op == "pow":
         rhs = f"{args[0]} ** {_short(fn.params[0])}"
@@ -104,6 +106,9 @@ def describe(node: Value, names: Mapping[int, str]) -> str:
     return f"{name} = {rhs}"
 
 
+CLOSURE_FORMULA = "not stored: a _backward closure"
+"""What :func:`formula` says for a node made the lecture's way (its locals live in the closure)."""
+
 _PLACEHOLDER = re.compile(r"\b(x|y|out|k)\b")
 
 
@@ -113,6 +118,8 @@ def formula(node: Value, index: int, names: Mapping[int, str]) -> str:
     if fn is None:
         raise ValueError(f"formula: {names[id(node)]} is a leaf, it has no inputs")
     parents = node._edges[0::2]
+    if isinstance(fn, LearnerOp):
+        return CLOSURE_FORMULA
     if fn.name == "sum":
         return "1"
     if fn.name == "dot":  # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
@@ -150,6 +157,8 @@ class InputStep:
     """``local * grad``: what this edge adds to the input's grad."""
     grad_after: float
     """The input's running grad right after the addition."""
+    grad_before: float | None = None
+    """For a closure node's step: the input's grad before the closure ran (``local`` is then nan)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,9 @@ class Step:
     """One record per input, in the op's order, repeats kept."""
     names: Mapping[int, str] = field(repr=False, compare=False)
     """``id(node) -> name`` for every node of the graph (labels, else ``n<position>``)."""
+    closure: bool = False
+    """True when the node was made with a learner's ``_backward`` closure: the engine ran it and
+    saw each input's grad before and after, but not the local derivatives inside it."""
 
     @property
     def name(self) -> str:
@@ -181,6 +193,13 @@ class Step:
         out = []
         for i, edge in enumerate(self.inputs):
             target = self.names[id(edge.input)]
+            if self.closure:
+                text = (
+                    f"dL/d{target}: {number(edge.grad_before)} -> {number(edge.grad_after)}   "  # type: ignore[arg-type]
+                    f"(the _backward closure added {number(edge.contribution)}; its local derivative is not stored)"
+                )
+                out.append((head if i == 0 else " " * len(head)) + text)
+                continue
             text = (
                 f"dL/d{target} += ({formula(self.node, edge.position, self.names)}) = "
                 f"{number(edge.local)} x {number(self.grad)} = {number(edge.contribution)}"
@@ -233,6 +252,9 @@ def _walk(root: Value, seed: float, order: list[Value], names: dict[int, str]) -
             continue
         g = node.grad
         records = []
+        if edges[1] is None:  # a learner's closure: run it, and show each input's grad around it
+            yield Step(index := index + 1, total, node, g, _run_closure(node, check), names, closure=True)
+            continue
         for i in range(0, len(edges), 2):
             parent, local = edges[i], edges[i + 1]
             contribution = local * g
@@ -242,6 +264,23 @@ def _walk(root: Value, seed: float, order: list[Value], names: dict[int, str]) -
             anomaly.check_backward(node)
         index += 1
         yield Step(index, total, node, g, tuple(records), names)
+
+
+def _run_closure(node: Value, check: bool) -> tuple[InputStep, ...]:
+    """Run ``node``'s closure as backward does; one record per distinct input, grads before and after."""
+    from .backward import run_closure
+
+    first: dict[int, int] = {}
+    parents = node._edges[0::2]
+    for position, parent in enumerate(parents):
+        first.setdefault(id(parent), position)
+    before = {key: parents[position].grad for key, position in first.items()}
+    run_closure(node, check)
+    return tuple(
+        InputStep(parents[position], position, math.nan, parents[position].grad - before[key],
+                  parents[position].grad, before[key])
+        for key, position in first.items()
+    )
 
 
 class Stepper:
