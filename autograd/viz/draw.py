@@ -105,7 +105,7 @@ def draw(
     for src, dst, contribution, count, how in edges:
         g.body.append(_input_edge(src, dst, contribution, count, how, largest_edge))
     if largest_grad > 0.0:
-        g.body.append(_legend(largest_grad))
+        g.body.append(_legend(largest_grad, closures=any(e[3] == 0 for e in edges)))
     return g
 
 
@@ -418,9 +418,9 @@ def legend_node(largest: float, title: str, notes: list[str]) -> str:
     return f"\tlegend [{attributes({'shape': 'plain', 'label': label, 'tooltip': 'legend'})}]\n"
 
 
-def _legend(largest: float) -> str:
+def _legend(largest: float, closures: bool = False) -> str:
     return legend_node(largest, "blame = value.grad = dL/d(value)", [
         "L: what backward() ran on",
         "red: raising the value raises L; blue: lowers it",
         "edge: local derivative x upstream grad",
-    ])
+    ] + (["dashed: a _backward closure's edge, its blame is not stored"] if closures else []))
