@@ -92,7 +92,7 @@ class Explanation:
             )
         lines.append("  " + "total".ljust(sum(widths)) + f"{number(self.total)}   {check}")
         if any(math.isnan(use.local) for use in self.uses):
-            lines.append(f"  (a node made with a _backward closure stores no local derivative: its row shows what the closure contributed to {name})")
+            lines.append(f"  (in a closure): what a _backward closure added to {name}; locals not stored")
         if not self.uses:
             lines.append(f"  ({name} does not reach L, so dL/d{name} = 0)")
         return "\n".join(lines)

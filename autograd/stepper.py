@@ -106,7 +106,7 @@ def describe(node: Value, names: Mapping[int, str]) -> str:
     return f"{name} = {rhs}"
 
 
-CLOSURE_FORMULA = "not stored: a _backward closure"
+CLOSURE_FORMULA = "(in a closure)"
 """What :func:`formula` says for a node made the lecture's way (its locals live in the closure)."""
 
 _PLACEHOLDER = re.compile(r"\b(x|y|out|k)\b")
@@ -194,11 +194,8 @@ class Step:
         for i, edge in enumerate(self.inputs):
             target = self.names[id(edge.input)]
             if self.closure:
-                text = (
-                    f"dL/d{target}: {number(edge.grad_before)} -> {number(edge.grad_after)}   "  # type: ignore[arg-type]
-                    f"(the _backward closure added {number(edge.contribution)}; its local derivative is not stored)"
-                )
-                out.append((head if i == 0 else " " * len(head)) + text)
+                text = f"dL/d{target}: {number(edge.grad_before)} -> {number(edge.grad_after)}"  # type: ignore[arg-type]
+                out.append((head if i == 0 else " " * len(head)) + text + f" (+{number(edge.contribution)})")
                 continue
             text = (
                 f"dL/d{target} += ({formula(self.node, edge.position, self.names)}) = "
@@ -207,6 +204,8 @@ class Step:
             if edge.grad_after != edge.contribution:  # the input already had blame from elsewhere
                 text += f"   (dL/d{target} is now {number(edge.grad_after)})"
             out.append((head if i == 0 else " " * len(head)) + text)
+        if self.closure:
+            out.append(" " * 10 + "(a _backward closure: its local derivatives are not stored)")
         return out
 
     def __str__(self) -> str:

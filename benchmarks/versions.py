@@ -7,6 +7,10 @@ subprocess per version, in turn (old, new, old, new, ...), each timing ``--steps
 (micrograd's MLP(2, [16, 16, 1]) on 100 moons, :func:`workloads.demo_stepper`) after one warm-up
 step; the figure per version is the median over rounds of each round's median step. Alternating
 makes a slow spell on a shared machine fall on both alike. Prints a markdown table with the ratio.
+
+``--instructions`` counts instructions with valgrind's callgrind instead (the same count whatever
+the machine's load): per version, a run of ``--steps`` + 1 steps minus a run of 1 step, divided by
+``--steps``.
 """
 
 from __future__ import annotations
@@ -51,14 +55,52 @@ def time_once(tree: Path, steps: int) -> dict:
     return json.loads(out.stdout)
 
 
+ICOUNT = """
+import sys
+sys.path.insert(0, sys.argv[1] + "/benchmarks")
+sys.path.insert(0, sys.argv[1])
+import workloads
+step, losses = workloads.demo_stepper("ours")
+for _ in range(int(sys.argv[2])):
+    step()
+"""
+
+
+def instructions(tree: Path, steps: int) -> int:
+    import os
+    import re
+    import shutil
+
+    done = subprocess.run(
+        [shutil.which("valgrind") or "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         sys.executable, "-c", ICOUNT, str(tree), str(steps)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"[versions] callgrind printed no count:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rev", default="main", help="the older commit to compare against")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--instructions", action="store_true", help="count instructions (callgrind)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         old = unpack(args.rev, Path(tmp))
+        if args.instructions:
+            counts = {}
+            for name, tree in (("old", old), ("new", ROOT)):
+                counts[name] = (instructions(tree, args.steps + 1) - instructions(tree, 1)) / args.steps
+            print(f"| version | instructions per demo step (callgrind, {args.steps} steps) |")
+            print("|---|---|")
+            print(f"| {args.rev} | {counts['old']:,.0f} |")
+            print(f"| working tree | {counts['new']:,.0f} |")
+            print(f"\nnew / old = {counts['new'] / counts['old']:.4f}")
+            return
         results: dict[str, list[float]] = {"old": [], "new": []}
         losses = {}
         for _ in range(args.rounds):

@@ -143,7 +143,7 @@ def test_the_stepper_shows_grads_before_and_after_a_closure() -> None:
     assert record.grad_after == pytest.approx((1 - h.data**2) * a.data)
     text = str(closure_step)
     assert "h = tanh(n2)" in text and "dL/dn2: 0.000 -> " in text
-    assert "the _backward closure added" in text and "local derivative is not stored" in text
+    assert "(a _backward closure: its local derivatives are not stored)" in text and "(+0.210)" in text
     a2 = Value(0.5)
     ((a2 * 2).tanh() * a2).backward()
     assert a.grad == pytest.approx(a2.grad, rel=1e-12)  # the stepper's grads are backward's
@@ -159,7 +159,7 @@ def test_explain_says_what_a_closure_contributed() -> None:
     closure_use = [u for u in e.uses if math.isnan(u.local)]
     assert len(closure_use) == 1 and closure_use[0].contribution == b.data
     text = str(e)
-    assert "not stored: a _backward closure" in text and "what the closure contributed to a" in text
+    assert "(in a closure)" in text and "what a _backward closure added to a; locals not stored" in text
     assert "= a.grad" in text
 
 
