@@ -26,7 +26,7 @@ The maths of every op lives in :mod:`autograd.ops`; the methods here are one-lin
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NoReturn, Union
 
@@ -104,7 +104,7 @@ class Value:
     grad: float
     label: str
 
-    def __init__(self, data: float, _children: Sequence[Value] | str = (), _op: str = "", label: str = "") -> None:
+    def __init__(self, data: float, _children: Iterable[Value] | str = (), _op: str = "", label: str = "") -> None:
         """micrograd's signature; ``Value(2.0, "x")`` (a str second argument) is still the label."""
         if isinstance(_children, str):  # never a valid child list, so unambiguous: the old form
             if _op or label:
@@ -173,7 +173,7 @@ class Value:
         return set(self.parents)
 
     @_prev.setter
-    def _prev(self, children: Sequence[Value]) -> None:
+    def _prev(self, children: Iterable[Value]) -> None:
         kids = _as_children(children, "Value._prev")
         fn = self._fn
         if not isinstance(fn, LearnerOp):  # as in micrograd, the node's _backward stays what it was
