@@ -9,7 +9,9 @@
 
 Each command creates ``.venv`` when it is missing, installs the package into it with the extras
 it needs (again only when pyproject.toml changes), installs Graphviz's ``dot`` with apt when it is
-missing and we are root (otherwise prints how), then runs. ``make demo`` / ``make test`` call this.
+missing and we are root (otherwise prints how), and for ``test`` chromium likewise (the HTML
+player's test drives it; without it that test is skipped, or fails when
+BLAMEGRAD_REQUIRE_BROWSER=1 as in CI), then runs. ``make demo`` / ``make test`` call this.
 Standard library only: it runs before anything is installed.
 """
 
@@ -110,14 +112,41 @@ def ensure_dot() -> None:
     print(DOT_HELP, file=sys.stderr)
 
 
+CHROMIUM_HELP = """\
+chromium is not installed; the HTML player's test (tests/test_player.py) will be skipped.
+Install it with one of:
+  Debian/Ubuntu:  sudo apt-get install chromium   (Ubuntu: chromium-browser)
+  Fedora:         sudo dnf install chromium
+  macOS:          brew install --cask chromium
+"""
+
+
+def ensure_chromium() -> None:
+    if shutil.which("chromium"):
+        return
+    if can_apt():
+        try:
+            apt_install("chromium")
+            return
+        except subprocess.CalledProcessError:
+            say("apt-get could not install chromium")
+    print(CHROMIUM_HELP, file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in COMMANDS:
+    if not argv:
         print(__doc__)
+        return 2
+    if argv[0] not in COMMANDS:
+        print(__doc__)
+        print(f"[dev] unknown command {argv[0]!r}; the commands are: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     extras, cmd = COMMANDS[argv[0]]
     ensure_venv()
     ensure_installed(extras)
     ensure_dot()
+    if argv[0] == "test":
+        ensure_chromium()
     if argv[0] == "instructions" and not shutil.which("valgrind") and can_apt():
         apt_install("valgrind")
     if argv[0] == "tutorial" and hasattr(os, "geteuid") and os.geteuid() == 0:

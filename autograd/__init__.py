@@ -14,7 +14,14 @@ order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`a
 
 from __future__ import annotations
 
-from .viz.animate import animate
+import os as _os
+
+from .name_clash import warn_if_mixed as _warn_if_mixed
+
+__blamegrad__ = True  # how nn tells this package from another one named autograd (autograd.name_clash)
+_warn_if_mixed(_os.path.dirname(_os.path.abspath(__file__)))
+
+from .viz.animate import animate  # noqa: E402
 from .anomaly import detect_anomaly
 from .backward import grad
 from .compile import Compiled, TraceMismatch, compile

@@ -18,6 +18,7 @@ the locals as ``Value``s, so the gradients are themselves differentiable.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Sequence
 
@@ -25,7 +26,7 @@ from . import anomaly
 from .functions import sum as vsum
 from .graph import interior_order, topological_order
 from .modes import enable_grad, state
-from .value import Value, to_float
+from .value import LearnerOp, Value, to_float
 
 _last_root: weakref.ref[Value] | None = None
 
@@ -62,21 +63,65 @@ def backward(root: Value, seed: float = 1.0) -> None:
         # edges = (parent_0, local_0, parent_1, local_1, ...): one chain-rule step per edge.
         # Two- and one-input nodes (most of them) are unpacked directly; that is just speed.
         n = len(edges)
-        if n == 4:
-            x, local_x, y, local_y = edges
-            g = node.grad
-            x.grad += local_x * g
-            y.grad += local_y * g
-        elif n == 2:
-            x, local_x = edges
-            x.grad += local_x * node.grad
-        else:
-            g = node.grad
-            it = iter(edges)
-            for parent, local in zip(it, it):
-                parent.grad += local * g
+        try:  # free until it raises (Python 3.11+): the closure check costs nothing per node
+            if n == 4:
+                x, local_x, y, local_y = edges
+                g = node.grad
+                x.grad += local_x * g
+                y.grad += local_y * g
+            elif n == 2:
+                x, local_x = edges
+                x.grad += local_x * node.grad
+            else:
+                g = node.grad
+                it = iter(edges)
+                for parent, local in zip(it, it):
+                    parent.grad += local * g
+        except TypeError:  # a local of None (every local of the node) fails before any grad changes
+            if type(node._fn) is not LearnerOp:
+                raise
+            run_closure(node, check)
+            continue
         if check:
             anomaly.check_backward(node)
+
+
+def run_closure(node: Value, check: bool = False) -> None:
+    """Run a learner's ``_backward`` closure for ``node``; under detect_anomaly, check its parents' grads."""
+    closure = node._fn.backward  # type: ignore[union-attr]
+    if closure is None:  # micrograd's default lambda: None: the node passes nothing on
+        return
+    closure()
+    if check:
+        for index, parent in enumerate(node._edges[0::2]):
+            if not math.isfinite(parent.grad):
+                raise FloatingPointError(
+                    f"backward: the _backward closure of {node.op!r} ({node!r}) left input {index} "
+                    f"with grad {parent.grad!r}; the closure computes its own local derivatives, check them"
+                )
+
+
+def closure_contributions(node: Value, g: float) -> dict[int, float]:
+    """What ``node``'s closure adds to each parent's grad when the node's grad is ``g``: ``{id: amount}``.
+
+    The closure writes ``.grad`` directly, so it is run with the node's grad set to ``g`` and its
+    parents' grads at 0, and every grad is put back afterwards. (A closure that writes to a node
+    other than its children is not seen.)
+    """
+    closure = node._fn.backward  # type: ignore[union-attr]
+    parents = list({id(p): p for p in node._edges[0::2]}.values())
+    if closure is None:
+        return {id(p): 0.0 for p in parents}
+    saved = [(p, p.grad) for p in parents] + [(node, node.grad)]
+    try:
+        for p in parents:
+            p.grad = 0.0
+        node.grad = g
+        closure()
+        return {id(p): p.grad for p in parents}
+    finally:
+        for v, before in saved:
+            v.grad = before
 
 
 def zero_grad(root: Value) -> None:
@@ -86,12 +131,18 @@ def zero_grad(root: Value) -> None:
 
 
 def grad(
-    output: Value, inputs: Value | Sequence[Value], create_graph: bool = False, seed: float = 1.0
+    output: Value,
+    inputs: Value | Sequence[Value],
+    create_graph: bool = False,
+    seed: float = 1.0,
+    allow_unused: bool = False,
 ) -> list:
     """d(output)/d(input) for each input, as a list, leaving every ``.grad`` untouched.
 
-    Inputs the output does not depend on get 0.0. With ``create_graph=True`` the gradients are
-    ``Value``s in a new graph (differentiate them again for second derivatives); otherwise floats.
+    An input that is not in the output's graph is an error (usually a slip: a copy of the value,
+    or a value read through ``.data``); with ``allow_unused=True`` it gets 0 instead, as in
+    PyTorch. With ``create_graph=True`` the gradients are ``Value``s in a new graph
+    (differentiate them again for second derivatives); otherwise floats.
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__} ({output!r})")
@@ -102,6 +153,14 @@ def grad(
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__} ({x!r})")
     seed = to_float(seed, "grad: seed")
+    if not allow_unused:
+        in_graph = {id(v) for v in topological_order(output)}
+        for i, x in enumerate(inputs):
+            if id(x) not in in_graph:
+                raise ValueError(
+                    f"grad: inputs[{i}] ({x!r}) is not in the graph of the output ({output!r}): the output "
+                    f"does not depend on it; pass allow_unused=True to get 0 for it"
+                )
     if create_graph:
         with enable_grad():
             return _grad_graph(output, inputs, seed)
@@ -114,6 +173,10 @@ def _grad_floats(output: Value, inputs: list[Value], seed: float) -> list[float]
     for node in reversed(topological_order(output)):
         g = acc.get(id(node), 0.0)
         edges = node._edges
+        if edges and edges[1] is None:  # a learner's closure: run it in isolation to see what it adds
+            for key, contribution in closure_contributions(node, g).items():
+                acc[key] = acc.get(key, 0.0) + contribution
+            continue
         for i in range(0, len(edges), 2):
             parent, local = edges[i], edges[i + 1]
             contribution = local * g
@@ -138,6 +201,12 @@ def _grad_graph(output: Value, inputs: list[Value], seed: float) -> list[Value]:
         fn = node._fn
         if fn is None:
             continue
+        if isinstance(fn, LearnerOp):
+            raise ValueError(
+                f"grad: create_graph=True cannot go through {node!r}, made by a learner's _backward closure "
+                f"(op {fn.symbol!r}): the closure computes its grads on floats, so there is no formula to build a "
+                f"graph from. Use the engine's own op (for example v.tanh()) or create_graph=False."
+            )
         parents = node._edges[0::2]
         locals_ = fn.local(node, *parents, *fn.params)
         for parent, local in zip(parents, locals_):

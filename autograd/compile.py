@@ -67,7 +67,7 @@ from . import ops
 from .graph import topological_order
 from .modes import enable_grad, state
 from .names import name_parameters, node_names, parameter_name
-from .value import Value, to_float
+from .value import LearnerOp, Value, to_float
 
 __all__ = ["Compiled", "TraceMismatch", "compile"]
 
@@ -321,6 +321,13 @@ class _Program:
         finally:
             state.constants = saved
         order = topological_order(out)
+        for node in order:
+            if isinstance(node._fn, LearnerOp) and node._edges:
+                raise TypeError(
+                    f"compile: {_name(fn)} builds {node!r} with a learner's _backward closure (op "
+                    f"{node._fn.symbol!r}); compile writes code from the op table and cannot see inside a "
+                    f"closure. Use the engine's ops (v.tanh(), v ** 2, ...) in the compiled function."
+                )
         self.signature = tuple(_signature(order))
         self.n_args = len(arg_leaves)
         self._write(fn, out, order, arg_leaves, wants_grad, constants)

@@ -22,9 +22,10 @@ dL/da = sum over the 3 uses of a of  d(node)/da x dL/d(node):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from .backward import last_root
+from .backward import closure_contributions, last_root
 from .graph import topological_order
 from .names import node_names
 from .stepper import describe, formula, number
@@ -77,7 +78,7 @@ class Explanation:
             local = number(use.local)
             rows.append((
                 describe(use.node, self.names),
-                local if text == local or text in ("1", "-1") else f"{text} = {local}",
+                text if math.isnan(use.local) else local if text == local or text in ("1", "-1") else f"{text} = {local}",
                 number(use.node_grad),
                 number(use.contribution),
             ))
@@ -91,6 +92,8 @@ class Explanation:
                    if self.value.is_leaf else "run backward() on this root first")
             )
         lines.append("  " + "total".ljust(sum(widths)) + f"{number(self.total)}   {check}")
+        if any(math.isnan(use.local) for use in self.uses):
+            lines.append(f"  (in a closure): what a _backward closure added to {name}; locals not stored")
         if not self.uses:
             lines.append(f"  ({name} does not reach L, so dL/d{name} = 0)")
         return "\n".join(lines)
@@ -123,6 +126,12 @@ def explain(v: Value, root: Value | None = None) -> Explanation:
     # the float sum below is the very sum backward computed.
     for node in reversed(order):
         edges = node._edges
+        if edges and edges[1] is None:  # a learner's closure: what it adds to v, found by running it
+            if any(p is v for p in edges[0::2]):
+                contribution = closure_contributions(node, node.grad)[id(v)]
+                total += contribution
+                uses.append(Use(node, edges[0::2].index(v), math.nan, node.grad, contribution))
+            continue
         for i in range(0, len(edges), 2):
             if edges[i] is v:
                 contribution = edges[i + 1] * node.grad

@@ -7,6 +7,10 @@ is a table, one row per input, so you can see which gradient is wrong and by how
 >>> from autograd import gradcheck
 >>> gradcheck(lambda x, y: (x * y).tanh() + x ** 2, [0.5, -1.5])
 True
+
+It checks a learner's own op too: a node made the lecture's way, ``Value(data, (x,), 'cube')``
+with a ``_backward`` closure, gets its gradient from the closure, so a wrong closure shows up as
+a mismatch (and the error names the closure ops in the graph).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Callable, Sequence
 
 from .backward import grad
 from .graph import topological_order
-from .value import Value, to_float
+from .value import LearnerOp, Value, to_float
 
 
 class GradcheckError(AssertionError):
@@ -46,8 +50,10 @@ def gradcheck(
 
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     out = _call(fn, leaves)
-    analytic = grad(out, leaves)
-    in_graph = {id(v) for v in topological_order(out)}
+    analytic = grad(out, leaves, allow_unused=True)  # an unused input is reported in the table
+    order = topological_order(out)
+    in_graph = {id(v) for v in order}
+    closures = sorted({v._fn.symbol or "''" for v in order if isinstance(v._fn, LearnerOp) and v._edges})
     numeric = [_central_difference(fn, point, i, eps) for i in range(len(point))]
 
     rows = []
@@ -63,7 +69,10 @@ def gradcheck(
                 note += ": input not in the graph (does fn use .data or float()?)"
         rows.append((f"x{i}", point[i], a, n, error, note))
     if failures:
-        raise GradcheckError(_table(rows, failures, eps, atol, rtol))
+        text = _table(rows, failures, eps, atol, rtol)
+        if closures:
+            text += f"\nthe graph has nodes made with a _backward closure (op {', '.join(map(repr, closures))}): check those closures first"
+        raise GradcheckError(text)
     return True
 
 

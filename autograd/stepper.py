@@ -49,7 +49,7 @@ from .backward import remember_root
 from .graph import topological_order
 from .modes import state
 from .names import node_names
-from .value import Value, to_float
+from .value import LearnerOp, Value, to_float
 
 if TYPE_CHECKING:
     import graphviz
@@ -87,11 +87,13 @@ def describe(node: Value, names: Mapping[int, str]) -> str:
     """The node as an equation: ``h = tanh(n)``, ``n = x1*w1 + x2*w2 + b``."""
     name = names[id(node)]
     fn = node._fn
-    if fn is None:
+    if fn is None or not node._edges:
         return f"{name} = {number(node.data)}"
     args = [names[id(p)] for p in node._edges[0::2]]
     op = fn.name
-    if op in _INFIX and len(args) == 2:
+    if isinstance(fn, LearnerOp) and len(args) == 2 and op in _INFIX.values():  # Value(t, (a, b), '+')
+        rhs = f"{args[0]} {op} {args[1]}"
+    elif op in _INFIX and len(args) == 2:
         rhs = f"{args[0]} {_INFIX[op]} {args[1]}"
     elif op == "pow":
         rhs = f"{args[0]} ** {_short(fn.params[0])}"
@@ -112,6 +114,9 @@ def describe(node: Value, names: Mapping[int, str]) -> str:
     return f"{name} = {rhs}"
 
 
+CLOSURE_FORMULA = "(in a closure)"
+"""What :func:`formula` says for a node made the lecture's way (its locals live in the closure)."""
+
 _PLACEHOLDER = re.compile(r"\b(x|y|out|k)\b")
 
 
@@ -121,6 +126,8 @@ def formula(node: Value, index: int, names: Mapping[int, str]) -> str:
     if fn is None:
         raise ValueError(f"formula: {names[id(node)]} is a leaf, it has no inputs")
     parents = node._edges[0::2]
+    if isinstance(fn, LearnerOp):
+        return CLOSURE_FORMULA
     if fn.name == "sum":
         return "1"
     if fn.name == "dot":  # d/dw_i = x_i, d/dx_i = w_i, d/db = 1
@@ -157,6 +164,8 @@ class InputStep(NamedTuple):
     """``local * grad``: what this edge adds to the input's grad."""
     grad_after: float
     """The input's running grad right after the addition."""
+    grad_before: float | None = None
+    """For a closure node's step: the input's grad before the closure ran (``local`` is then nan)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +187,9 @@ class Step:
     """One record per input, in the op's order, repeats kept."""
     names: Mapping[int, str] = field(repr=False, compare=False)
     """``id(node) -> name`` for every node of the graph (:func:`autograd.names.node_names`)."""
+    closure: bool = False
+    """True when the node was made with a learner's ``_backward`` closure: the engine ran it and
+    saw each input's grad before and after, but not the local derivatives inside it."""
 
     @property
     def name(self) -> str:
@@ -191,6 +203,10 @@ class Step:
         out = []
         for i, edge in enumerate(self.inputs):
             target = self.names[id(edge.input)]
+            if self.closure:
+                text = f"dL/d{target}: {number(edge.grad_before)} -> {number(edge.grad_after)}"  # type: ignore[arg-type]
+                out.append((head if i == 0 else " " * len(head)) + text + f" (+{number(edge.contribution)})")
+                continue
             text = (
                 f"dL/d{target} += ({formula(self.node, edge.position, self.names)}) = "
                 f"{number(edge.local)} x {number(self.grad)} = {number(edge.contribution)}"
@@ -198,6 +214,8 @@ class Step:
             if edge.grad_after != edge.contribution:  # the input already had blame from elsewhere
                 text += f"   (dL/d{target} is now {number(edge.grad_after)})"
             out.append((head if i == 0 else " " * len(head)) + text)
+        if self.closure:
+            out.append(" " * 10 + "(a _backward closure: its local derivatives are not stored)")
         return out
 
     def __str__(self) -> str:
@@ -244,6 +262,8 @@ def _push(node: Value) -> tuple[float, ...]:
     """``parent.grad += local * node.grad`` for each input, as backward does; returns the record."""
     edges = node._edges
     g = node.grad
+    if edges[1] is None:  # a learner's closure node: it does its own chain rule
+        return _push_closure(node, state.anomaly)
     if len(edges) == 4:  # most nodes: two inputs (a reused input, a * a, reads its first update)
         x, local_x, y, local_y = edges
         old_x = x.grad
@@ -265,10 +285,22 @@ def _push(node: Value) -> tuple[float, ...]:
     return tuple(record)
 
 
+def _push_closure(node: Value, check: bool) -> tuple[float, ...]:
+    """Run a learner's ``_backward`` closure as backward does. Its locals are not stored, so the
+    record is ``(g, each input's grad before, each input's grad after)``, per edge."""
+    from .backward import run_closure
+
+    parents = node._edges[0::2]
+    before = tuple(p.grad for p in parents)
+    run_closure(node, check)
+    return (node.grad, *before, *(p.grad for p in parents))
+
+
 def _undo(node: Value, record: tuple[float, ...]) -> None:
     """Put back the grads :func:`_push` overwrote, last first (exact: the saved floats return)."""
     edges = node._edges
-    for j in range(len(record) - 1, 0, -1):
+    last = len(edges) // 2 if edges[1] is None else len(record) - 1  # a closure's record has afters too
+    for j in range(last, 0, -1):
         edges[2 * (j - 1)].grad = record[j]
 
 
@@ -278,6 +310,16 @@ def _make_step(
     """The :class:`Step` for a record (the same floats the step computed: products are redone exactly)."""
     g = record[0]
     edges = node._edges
+    if edges[1] is None:  # a learner's closure: one record per distinct input, grads around it
+        n = len(edges) // 2
+        first: dict[int, int] = {}
+        for j in range(n):
+            first.setdefault(id(edges[2 * j]), j)
+        closure_inputs = tuple(
+            InputStep(edges[2 * j], j, math.nan, record[1 + n + j] - record[1 + j], record[1 + n + j], record[1 + j])
+            for j in first.values()
+        )
+        return Step(index, total, node, g, closure_inputs, names, closure=True)
     inputs = []
     for j in range(len(record) - 1):
         local = edges[2 * j + 1]
@@ -321,7 +363,7 @@ def _walk(root: Value, seed: float, order: list[Value], names: dict[int, str]) -
     total = len(interior)
     for index, node in enumerate(reversed(interior), 1):
         record = _push(node)
-        if check:
+        if check and node._edges[1] is not None:  # a closure node was checked as it ran
             anomaly.check_backward(node)
         yield _make_step(index, total, node, record, names)
 
@@ -458,7 +500,7 @@ class Stepper:
     def _forward(self) -> None:
         """Take the next step (there is one): nothing changes if anomaly mode finds a bad number."""
         node = self._nodes[len(self._records)]
-        if state.anomaly:
+        if state.anomaly and node._edges[1] is not None:  # a closure node is checked as it runs
             anomaly.check_backward(node)  # reads only the node's grad and locals: check first
         self._records.append(_push(node))
 

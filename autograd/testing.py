@@ -23,7 +23,16 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # an extra: say how to get it
+    if error.name != "hypothesis":
+        raise
+    raise ModuleNotFoundError(
+        "autograd.testing needs Hypothesis (property-based testing): pip install hypothesis "
+        "(or pip install \"blamegrad[test]\")",
+        name="hypothesis",
+    ) from None
 
 from .ops import OPS, Interval, Op
 from .value import Value, apply

@@ -7,6 +7,12 @@ Parents keep their order and their repeats (``a * a`` has two edges to ``a``). A
 its parents and never the other way, so there are no reference cycles: dropping the output frees
 the whole graph at once.
 
+A node can also be made the lecture's way, ``Value(data, (a, b), '+')`` with a ``_backward``
+closure assigned to it (a :class:`LearnerOp` node). Its edges are ``(parent_0, None, ...)``: the
+``None`` says the closure does the chain rule, so its per-edge local derivatives are not stored.
+As in micrograd, such a node and its closure refer to each other (a reference cycle): the graph is
+freed by Python's cyclic garbage collector, not at once.
+
 The maths of every op lives in :mod:`autograd.ops`; the methods here are one-line delegations.
 
 >>> a = Value(2.0, label="a")
@@ -20,8 +26,9 @@ The maths of every op lives in :mod:`autograd.ops`; the methods here are one-lin
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Union
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, NoReturn, Union
 
 from . import ops
 from .modes import state
@@ -46,6 +53,40 @@ def to_float(x: object, where: str) -> float:
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} ({x!r})")
 
 
+@dataclass(frozen=True, eq=False)
+class LearnerOp(ops.Op):
+    """The op of a node made the lecture's way: ``Value(t, (x,), 'tanh')`` and a ``_backward`` closure.
+
+    ``backward`` is the learner's closure (``None``: the node passes no gradient, as micrograd's
+    default ``lambda: None``). The engine cannot see inside it, so such a node stores no local
+    derivatives (its edges carry ``None``) and cannot be differentiated twice.
+    """
+
+    backward: Callable[[], None] | None = None
+
+
+def _not_recorded(*args: object) -> NoReturn:
+    raise TypeError("a learner's _backward closure has no formula the engine can run (its maths is inside the closure)")
+
+
+def _learner_op(symbol: str, backward: Callable[[], None] | None = None) -> LearnerOp:
+    return LearnerOp(symbol, symbol, None, _not_recorded, _not_recorded, (), (), backward=backward)
+
+
+def _noop() -> None:
+    """micrograd's ``_backward`` of a leaf: nothing to push."""
+
+
+def _as_children(children: object, where: str) -> tuple[Value, ...]:
+    if isinstance(children, (str, bytes)) or not hasattr(children, "__iter__"):
+        raise TypeError(f"{where}: children must be a tuple or set of Values, got {type(children).__name__} ({children!r})")
+    kids = tuple(children)  # type: ignore[call-overload]
+    for k in kids:
+        if not isinstance(k, Value):
+            raise TypeError(f"{where}: every child must be a Value, got {type(k).__name__} ({k!r})")
+    return kids
+
+
 def _check_label(label: object) -> str:
     if not isinstance(label, str):
         raise TypeError(f"Value: label must be a str, got {type(label).__name__} ({label!r})")
@@ -55,20 +96,33 @@ def _check_label(label: object) -> str:
 class Value:
     """A scalar that remembers how it was computed, so gradients can flow back to its inputs."""
 
-    __slots__ = ("data", "grad", "label", "_fn", "_edges", "_scope", "__weakref__")
+    # __dict__: a learner may keep their own state on a value (EurekaLabs' AdamW sets p.m, p.v).
+    __slots__ = ("data", "grad", "label", "_fn", "_edges", "_scope", "__dict__", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected ops: np.float64(2) * v is a Value
 
     data: float
     grad: float
     label: str
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float, _children: Iterable[Value] | str = (), _op: str = "", label: str = "") -> None:
+        """micrograd's signature; ``Value(2.0, "x")`` (a str second argument) is still the label."""
+        if isinstance(_children, str):  # never a valid child list, so unambiguous: the old form
+            if _op or label:
+                raise TypeError(f"Value: a str second argument is the label; got also _op={_op!r} label={label!r}")
+            _children, label = (), _children
         self.data = to_float(data, "Value")
         self.grad = 0.0
         self.label = _check_label(label)
+        self._scope = state.scope
         self._fn: ops.Op | None = None
         self._edges: tuple = ()
-        self._scope = state.scope
+        if _children or _op:  # the lecture's way: Value(t, (x,), 'tanh'), then out._backward = ...
+            if not isinstance(_op, str):
+                raise TypeError(f"Value: _op must be a str, got {type(_op).__name__} ({_op!r})")
+            kids = _as_children(_children, "Value")
+            if state.grad_enabled:
+                self._fn = _learner_op(_op)
+                self._edges = _closure_edges(kids)
 
     # -- what a learner inspects --------------------------------------------------------------
 
@@ -111,20 +165,72 @@ class Value:
 
     # -- micrograd compatibility: the lecture's own draw_dot and manual backward use these ----
 
+    # Each can be assigned, as the lecture does; a node given a closure becomes a LearnerOp node.
+
     @property
     def _prev(self) -> set[Value]:
         """The parents as a set, as micrograd stores them (prefer :attr:`parents`)."""
         return set(self.parents)
+
+    @_prev.setter
+    def _prev(self, children: Iterable[Value]) -> None:
+        kids = _as_children(children, "Value._prev")
+        fn = self._fn
+        if not isinstance(fn, LearnerOp):  # as in micrograd, the node's _backward stays what it was
+            old = self._edges
+            fn = _learner_op(fn.label if fn is not None else "", (lambda: _push_edges(old, self)) if old else None)
+        self._fn = fn
+        self._edges = _closure_edges(kids)
 
     @property
     def _op(self) -> str:
         """micrograd's op string: the drawn symbol, ``""`` for a leaf (prefer :attr:`op`)."""
         return self._fn.label if self._fn is not None else ""
 
+    @_op.setter
+    def _op(self, symbol: str) -> None:
+        if not isinstance(symbol, str):
+            raise TypeError(f"Value._op: expected a str, got {type(symbol).__name__} ({symbol!r})")
+        fn = self._fn
+        if fn is None:
+            self._fn = _learner_op(symbol)
+        elif isinstance(fn, LearnerOp):
+            self._fn = replace(fn, name=symbol, symbol=symbol)
+        else:  # an engine op keeps its maths and stored locals; only the drawn symbol (before any
+            self._fn = replace(fn, symbol=symbol)  # bound constant: "**" on x ** 3 reads "**3") changes
+
     @property
     def _backward(self) -> Callable[[], None]:
         """micrograd's per-node step: push this node's grad into its parents (prefer backward())."""
+        fn = self._fn
+        if isinstance(fn, LearnerOp):
+            return fn.backward or _noop
         return lambda: _push(self)
+
+    @_backward.setter
+    def _backward(self, closure: Callable[[], None]) -> None:
+        if not callable(closure):
+            raise TypeError(f"Value._backward: expected a function of no arguments, got {type(closure).__name__} ({closure!r})")
+        fn = self._fn
+        if isinstance(fn, LearnerOp):
+            self._fn = replace(fn, backward=closure)
+        else:  # an engine node handed to a closure: its stored locals no longer apply
+            self._fn = _learner_op(fn.label if fn is not None else "", closure)
+            self._edges = _closure_edges(self._edges[0::2])
+
+    # -- comparisons: on .data, as PyTorch users expect; == and hash stay identity -------------
+
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _compared(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _compared(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _compared(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _compared(other, ">=")
 
     # -- arithmetic: every method is a delegation to the op table ------------------------------
 
@@ -214,7 +320,20 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
-        return Value(self.data, self.label)
+        return Value(self.data, label=self.label)
+
+
+def _compared(other: object, symbol: str) -> float:
+    if isinstance(other, Value):
+        return other.data
+    return to_float(other, f"Value {symbol}: the other side")
+
+
+def _closure_edges(parents: Sequence[Value]) -> tuple:
+    """Edges ``(parent_0, None, parent_1, None, ...)``: ``None`` means the closure does the chain rule."""
+    edges: list = [None] * (2 * len(parents))
+    edges[0::2] = parents
+    return tuple(edges)
 
 
 def as_value(x: Operand, where: str) -> Value:
@@ -418,8 +537,17 @@ _new = object.__new__  # a Value with no __init__: the functions above fill ever
 
 def _push(node: Value) -> None:
     """One chain-rule step: add local * node.grad into each parent's grad."""
+    fn = node._fn
+    if isinstance(fn, LearnerOp):
+        if fn.backward is not None:
+            fn.backward()
+        return
+    _push_edges(node._edges, node)
+
+
+def _push_edges(edges: tuple, node: Value) -> None:
     g = node.grad
-    it = iter(node._edges)
+    it = iter(edges)
     for parent, local in zip(it, it):
         parent.grad += local * g
 

@@ -17,8 +17,42 @@
 
 from __future__ import annotations
 
-from . import datasets, losses, optim
-from .viz.draw import draw
+
+def _check_engine() -> None:
+    """``autograd`` must be blamegrad's engine, not HIPS autograd (same import name): see autograd.name_clash."""
+    import importlib.util
+    import os
+    import sys
+
+    ours = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "autograd")
+    module = sys.modules.get("autograd")
+    if module is not None and getattr(module, "__blamegrad__", False):
+        return
+    try:
+        spec = importlib.util.find_spec("autograd")
+    except (ImportError, ValueError):
+        spec = None
+    origin = spec.origin if spec is not None else None
+    if origin is not None:
+        try:
+            with open(origin, encoding="utf-8", errors="replace") as f:
+                if "__blamegrad__ = True" in f.read():
+                    return
+        except OSError:
+            pass
+    where = os.path.join(ours, "name_clash.py")  # loaded by path: `import autograd.x` runs the other __init__
+    loader = importlib.util.spec_from_file_location("_blamegrad_name_clash", where)
+    if loader is None or loader.loader is None or not os.path.exists(where):
+        raise ImportError(f"nn: `import autograd` finds {origin}, which is not blamegrad's engine; use a separate virtual environment")
+    clash = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(clash)
+    raise clash.foreign_autograd_error(origin, ours)
+
+
+_check_engine()
+
+from . import datasets, losses, optim  # noqa: E402
+from .viz.draw import draw  # noqa: E402
 from .dropout import Dropout
 from .mlp import MLP, Layer, Neuron
 from .module import Module

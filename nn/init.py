@@ -8,6 +8,13 @@ roughly the variance of its inputs whatever its width:
 
 Biases start at 0. A uniform on (-a, a) has variance a^2 / 3, so ``a = sqrt(3 * gain / fan_in)``.
 
+``init="micrograd"`` starts as micrograd's ``nn.py`` does instead: every weight from U(-1, 1)
+whatever the fan-in, biases 0, drawn in micrograd's order (layer by layer, neuron by neuron, the
+weights of a neuron in turn) from the generator given, by default Python's global ``random``; so
+``random.seed(1337)`` then ``MLP(2, [16, 16, 1], init="micrograd")`` holds micrograd's very
+weights. ``init="lecture"`` is the lecture's variant (micrograd video): the bias is drawn from
+U(-1, 1) too, right after the neuron's weights.
+
 >>> round(init_bound("relu", 16), 4), round(init_bound("tanh", 16), 4)
 (0.6124, 0.433)
 """
@@ -23,6 +30,8 @@ Rng = Union[int, random.Random, None]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 GAINS = {"relu": 2.0, "tanh": 1.0, "sigmoid": 1.0, "linear": 1.0}
+INITS = ("fan_in", "micrograd", "lecture")
+"""What ``init=`` accepts: scaled by fan-in (the default), or micrograd's / the lecture's U(-1, 1)."""
 
 
 def make_rng(rng: Rng, where: str) -> random.Random:
@@ -46,3 +55,18 @@ def check_activation(activation: object, where: str) -> str:
 def init_bound(activation: str, fan_in: int) -> float:
     """The half-width ``a`` of U(-a, a) giving variance ``gain / fan_in``."""
     return math.sqrt(3.0 * GAINS[activation] / fan_in)
+
+
+def check_init(init: object, where: str) -> str:
+    """``init`` if it is one of :data:`INITS`, else a ``ValueError`` naming it."""
+    if not isinstance(init, str) or init not in INITS:
+        raise ValueError(f"{where}: init must be one of {', '.join(map(repr, INITS))}; got {init!r}")
+    return init
+
+
+def first_weights(r: random.Random, init: str, activation: str, nin: int) -> tuple[list[float], float]:
+    """A neuron's starting weights and bias under ``init``, drawn from ``r`` in that order."""
+    a = 1.0 if init != "fan_in" else init_bound(activation, nin)
+    w = [r.uniform(-a, a) for _ in range(nin)]
+    b = r.uniform(-1.0, 1.0) if init == "lecture" else 0.0
+    return w, b

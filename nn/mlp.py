@@ -29,7 +29,7 @@ from autograd import Value
 from autograd.names import name_parameters
 
 from .dropout import Dropout
-from .init import Rng, check_activation, init_bound, make_rng
+from .init import Rng, check_activation, check_init, first_weights, make_rng
 from .module import Module
 
 
@@ -63,14 +63,14 @@ _ACT = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
 class Neuron(Module):
     """``activation(w . x + b)``: ``nin`` weights, one bias, one dot node then the activation."""
 
-    def __init__(self, nin: int, activation: str = "relu", rng: Rng = None) -> None:
+    def __init__(self, nin: int, activation: str = "relu", rng: Rng = None, init: str = "fan_in") -> None:
         super().__init__()
         self.nin = check_count(nin, "nn.Neuron", "nin")
         self.activation = check_activation(activation, "nn.Neuron")
         r = make_rng(rng, "nn.Neuron")
-        a = init_bound(self.activation, self.nin)
-        self.w = [Value(r.uniform(-a, a)) for _ in range(self.nin)]
-        self.b = Value(0.0)
+        w, b = first_weights(r, check_init(init, "nn.Neuron"), self.activation, self.nin)
+        self.w = [Value(x) for x in w]
+        self.b = Value(b)
         name_parameters(self.named_parameters())  # views call w[0] "w0" (autograd.names)
 
     def __call__(self, x: Sequence) -> Value:
@@ -89,17 +89,20 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons on the same ``nin`` inputs; calling it returns a list of ``nout`` Values."""
 
-    def __init__(self, nin: int, nout: int, activation: str = "relu", rng: Rng = None) -> None:
+    def __init__(
+        self, nin: int, nout: int, activation: str = "relu", rng: Rng = None, init: str = "fan_in"
+    ) -> None:
         super().__init__()
         self.nin = check_count(nin, "nn.Layer", "nin")
         self.nout = check_count(nout, "nn.Layer", "nout")
         self.activation = check_activation(activation, "nn.Layer")
+        init = check_init(init, "nn.Layer")
         r = make_rng(rng, "nn.Layer")
         self.neurons = []
         self._scopes = [autograd.scope(f"neurons.{j}") for j in range(self.nout)]  # made once, entered per call
         for j in range(self.nout):
             with self._scopes[j]:
-                self.neurons.append(Neuron(self.nin, self.activation, r))
+                self.neurons.append(Neuron(self.nin, self.activation, r, init))
         name_parameters(self.named_parameters())  # "N3.w1"
 
     def __call__(self, x: Sequence) -> list[Value]:
@@ -119,6 +122,7 @@ class MLP(Module):
 
     Returns a single ``Value`` when the last layer has one output, else a list. With
     ``dropout=p`` > 0, each hidden layer's outputs pass through :class:`~nn.Dropout` (training only).
+    ``init="micrograd"`` starts the weights as micrograd's ``nn.py`` does (see :mod:`nn.init`).
     """
 
     def __init__(
@@ -129,9 +133,11 @@ class MLP(Module):
         output_activation: str = "linear",
         dropout: float = 0.0,
         rng: Rng = None,
+        init: str = "fan_in",
     ) -> None:
         super().__init__()
         self.nin = check_count(nin, "nn.MLP", "nin")
+        self.init = check_init(init, "nn.MLP")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) and not hasattr(nouts, "tolist"):
             raise TypeError(f"nn.MLP: nouts must be a non-empty list of positive ints, got {type(nouts).__name__} ({nouts!r})")
         sizes = list(nouts.tolist() if hasattr(nouts, "tolist") else nouts)
@@ -149,7 +155,7 @@ class MLP(Module):
         for i, nout in enumerate(sizes):
             act = self.output_activation if i == len(sizes) - 1 else self.activation
             with autograd.scope(f"layers.{i}"):
-                self.layers.append(Layer(fan_in[i], nout, act, r))
+                self.layers.append(Layer(fan_in[i], nout, act, r, self.init))
         name_parameters(self.named_parameters())  # "L0N3.w1"
 
     def __call__(self, x: Sequence) -> Value | list[Value]:
@@ -169,6 +175,7 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         extra = f", dropout={self.dropout.p}" if self.dropout is not None else ""
+        extra += f", init={self.init!r}" if self.init != "fan_in" else ""
         return (
             f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
             f"output_activation={self.output_activation!r}{extra})"

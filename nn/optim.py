@@ -51,6 +51,8 @@ class Optimizer:
         name = f"nn.optim.{type(self).__name__}"
         if isinstance(params, Value):
             raise TypeError(f"{name}: params must be a list of Values (model.parameters()), got a single Value")
+        if callable(getattr(params, "parameters", None)):  # SGD(model): the lecture passes the list
+            raise TypeError(f"{name}: got the model {type(params).__name__} itself; pass model.parameters()")
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{name}: params is empty")

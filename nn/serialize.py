@@ -65,16 +65,28 @@ def save(model: Module, path: str | os.PathLike) -> None:
             raise ValueError(f"nn.save: weight {name} is {p.data!r}; only finite weights can be saved")
         weights[name] = p.data
     text = json.dumps({"format": FORMAT, "version": VERSION, "architecture": arch, "weights": weights}, indent=1, allow_nan=False)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    # A symlink is followed, as open() would: the file it points to is replaced, the link stays.
+    target = os.path.realpath(path)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text + "\n")
-        os.replace(tmp, path)
+        os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600; a saved model is an ordinary file
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _mode_for(target: str) -> int:
+    """The permissions ``open(target, "w")`` would leave: the old file's, else 0666 minus the umask."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)  # reading the umask means setting it; put it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def load(path: str | os.PathLike) -> Module:
@@ -115,6 +127,9 @@ def _read(path: str | os.PathLike) -> tuple[Module, dict[str, Any]]:
         raise _fail(path, f"not a valid model file (truncated or corrupt JSON?): {error}") from None
     if not isinstance(doc, dict):
         raise _fail(path, f"expected a JSON object at the top, got {type(doc).__name__}")
+    for key in ("format", "version", "architecture", "weights"):
+        if key not in doc:
+            raise _fail(path, f"the key {key!r} is missing (a model file has 'format', 'version', 'architecture' and 'weights'; was it written by model.save()?)")
     if doc.get("format") != FORMAT:
         raise _fail(path, f"not a blamegrad model file (format is {doc.get('format')!r}, expected {FORMAT!r})")
     version = doc.get("version")
@@ -155,8 +170,13 @@ _FIELDS = {
 
 def _check_architecture(path: object, arch: dict[str, Any]) -> dict[str, Any]:
     kind = arch.get("type")
+    if "type" not in arch:
+        raise _fail(path, f"the architecture has no 'type' key (one of {', '.join(_FIELDS)})")
     if kind not in _FIELDS:
         raise _fail(path, f"unknown architecture type {kind!r} (known: {', '.join(_FIELDS)})")
+    missing = sorted(_FIELDS[kind] - set(arch))
+    if missing:
+        raise _fail(path, f"the architecture of a {kind} is missing the key {missing[0]!r} (it needs {sorted(_FIELDS[kind])})")
     if set(arch) != _FIELDS[kind]:
         raise _fail(path, f"architecture of a {kind} must have the fields {sorted(_FIELDS[kind])}, got {sorted(arch)}")
     sizes = [arch["nin"]] + (arch["nouts"] if kind == "MLP" and isinstance(arch["nouts"], list) else [arch.get("nout", 1)])

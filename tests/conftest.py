@@ -27,6 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_dot: needs the Graphviz `dot` program")
     config.addinivalue_line("markers", "slow: builds graphs of a million nodes")
     config.addinivalue_line("markers", "needs_browser: drives a headless chromium with playwright")
+    config.addinivalue_line("markers", "venvs: builds throwaway virtual environments with pip (runs in CI too)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

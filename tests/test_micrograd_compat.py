@@ -207,3 +207,68 @@ def test_nn_mlp_runs_micrographs_demo_loop_unchanged() -> None:
 
     last, acc = loss()
     assert last.data < first.data and acc >= 0.8
+
+
+# ---- nn.MLP(init="micrograd") gives micrograd's own numbers --------------------------------
+
+
+def _demo_losses(model, value, X, y, steps):
+    """micrograd's demo loop (full batch), with ``value`` as its Value class; the loss per step."""
+    out = []
+    for k in range(steps):
+        inputs = [list(map(value, xrow)) for xrow in X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum((p * p for p in model.parameters()))
+        total_loss = data_loss + reg_loss
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        out.append(total_loss.data)
+    return out
+
+
+def test_nn_mlp_init_micrograd_gives_micrograds_losses() -> None:
+    # micrograd itself (PyPI micrograd==0.1.0, in the test extra) is the reference; the copy of
+    # its nn.py above, on our Value, must agree too.
+    import micrograd.engine
+    import micrograd.nn
+
+    import nn
+    from nn.datasets import moons
+
+    X, y = moons(n=16, noise=0.1, seed=1)
+    y = [2 * t - 1 for t in y]
+    random.seed(1337)
+    theirs = _demo_losses(micrograd.nn.MLP(2, [16, 16, 1]), micrograd.engine.Value, X, y, 8)
+    random.seed(1337)
+    copy = _demo_losses(MLP(2, [16, 16, 1]), Value, X, y, 8)
+    random.seed(1337)
+    ours = nn.MLP(2, [16, 16, 1], init="micrograd")
+    assert "init='micrograd'" in repr(ours)
+    mine = _demo_losses(ours, Value, X, y, 8)
+    assert theirs[-1] < theirs[0] * 0.7  # it trains: the comparison is not of constants
+    assert max(abs(a - b) for a, b in zip(theirs, mine)) <= 1e-12
+    assert max(abs(a - b) for a, b in zip(copy, mine)) <= 1e-12
+    random.seed(1337)
+    default = _demo_losses(nn.MLP(2, [16, 16, 1]), Value, X, y, 2)
+    assert abs(default[0] - theirs[0]) > 1e-6  # the default init is a different start
+
+
+def test_nn_mlp_init_lecture_is_the_lectures_mlp() -> None:
+    # The lecture's Neuron draws its bias from U(-1, 1) right after its weights; tanh everywhere.
+    import nn
+
+    random.seed(42)
+    expected = []
+    for nin, nout in ((3, 4), (4, 4), (4, 1)):
+        for _ in range(nout):
+            expected += [random.uniform(-1, 1) for _ in range(nin)] + [random.uniform(-1, 1)]
+    random.seed(42)
+    model = nn.MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", init="lecture")
+    assert [p.data for p in model.parameters()] == expected
+    with pytest.raises(ValueError, match="nn.MLP: init must be one of 'fan_in', 'micrograd', 'lecture'; got 'he'"):
+        nn.MLP(2, [1], init="he")

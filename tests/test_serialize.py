@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -84,10 +86,16 @@ CORRUPT = {
     "not utf-8": (lambda: b'{"format": "\xff\xfe"}', "not a valid model file"),
     "top-level list": (lambda: "[1, 2]", "expected a JSON object at the top, got list"),
     "other format": (_edit(format="keras"), "not a blamegrad model file (format is 'keras'"),
-    "no format": (_edit(format=DELETE), "not a blamegrad model file"),
+    "no format": (_edit(format=DELETE), "the key 'format' is missing"),
+    "no version": (_edit(version=DELETE), "the key 'version' is missing"),
+    "no weights": (_edit(weights=DELETE), "the key 'weights' is missing"),
+    "no type": (_edit(architecture__type=DELETE), "the architecture has no 'type' key"),
+    "no nin": (_edit(architecture__nin=DELETE), "the architecture of a MLP is missing the key 'nin'"),
+    "no dropout": (_edit(architecture__dropout=DELETE), "the architecture of a MLP is missing the key 'dropout'"),
     "future version": (_edit(version=2), "unsupported format version 2"),
     "version as string": (_edit(version="1"), "unsupported format version '1'"),
-    "no architecture": (_edit(architecture=DELETE), "'architecture' must be a JSON object, got NoneType"),
+    "no architecture": (_edit(architecture=DELETE), "the key 'architecture' is missing"),
+    "architecture a list": (_edit(architecture=[1]), "'architecture' must be a JSON object, got list"),
     "weights a list": (_edit(weights=[1.0]), "'weights' must be a JSON object, got list"),
     "unknown type": (_edit(architecture__type="CNN"), "unknown architecture type 'CNN'"),
     "unknown activation": (_edit(architecture__activation="gelu"), "bad architecture: nn.MLP: activation must be one of"),
@@ -148,3 +156,35 @@ def test_a_good_file_for_another_architecture_is_refused(tmp_path: Path) -> None
     assert weights(model) == before
     with pytest.raises(FileNotFoundError):
         model.load(tmp_path / "missing.json")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+def test_save_writes_an_ordinary_file_with_the_umasks_permissions(tmp_path: Path) -> None:
+    model = nn.MLP(2, [3, 1], rng=0)
+    old = os.umask(0o022)
+    try:
+        model.save(tmp_path / "m.json")
+        assert stat.S_IMODE(os.stat(tmp_path / "m.json").st_mode) == 0o644  # not mkstemp's 0600
+        os.umask(0o077)
+        model.save(tmp_path / "private.json")
+        assert stat.S_IMODE(os.stat(tmp_path / "private.json").st_mode) == 0o600
+        os.chmod(tmp_path / "m.json", 0o640)
+        model.save(tmp_path / "m.json")  # overwriting keeps the file's own mode, as open() does
+        assert stat.S_IMODE(os.stat(tmp_path / "m.json").st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp-")] == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+def test_save_through_a_symlink_replaces_the_file_it_points_to(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    real = tmp_path / "runs" / "run3.json"
+    nn.MLP(2, [3, 1], rng=0).save(real)
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    model = nn.MLP(2, [3, 1], rng=1)
+    model.save(link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert weights(nn.load(real)) == weights(model)
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["run3.json"]

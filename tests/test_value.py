@@ -82,11 +82,66 @@ def test_identity_not_value_equality() -> None:
     assert Value.__eq__ is object.__eq__ and Value.__hash__ is object.__hash__
 
 
-def test_slots_no_dict() -> None:
-    v = Value(1.0)
-    assert not hasattr(v, "__dict__")
-    with pytest.raises(AttributeError):
-        v.something = 1  # type: ignore[attr-defined]
+def test_a_value_keeps_a_learners_own_attributes() -> None:
+    # EurekaLabs' micrograd keeps AdamW's moments on the parameters.
+    p = Value(0.5)
+    p.m = 0.0  # type: ignore[attr-defined]
+    p.v = 0.0  # type: ignore[attr-defined]
+    p.grad = 0.2
+    p.m = 0.9 * p.m + 0.1 * p.grad  # type: ignore[attr-defined]
+    p.v = 0.95 * p.v + 0.05 * p.grad**2  # type: ignore[attr-defined]
+    p.data -= 0.1 * p.m / (p.v**0.5 + 1e-8)  # type: ignore[attr-defined]
+    assert p.m == pytest.approx(0.02) and p.v == pytest.approx(0.002)  # type: ignore[attr-defined]
+    assert p.data == pytest.approx(0.5 - 0.1 * 0.02 / 0.002**0.5)
+    assert (p * 2).__dict__ == {}  # an engine node's own state stays in its slots
+
+
+def test_comparisons_are_plain_bools_from_data() -> None:
+    a, b = Value(2.0), Value(3.0)
+    assert (a > 0) is True and (a < 0) is False and (a <= b) is True and (a >= b) is False
+    assert (0 < a) is True and (3.0 >= b) is True and (np.float64(2.5) < b) is True
+    assert max([b, a]) is b and sorted([b, a]) == [a, b]
+    assert (a == Value(2.0)) is False and a == a  # == stays identity (and hashing with it)
+    with pytest.raises(TypeError, match=r"Value <: the other side: expected a real number, got str"):
+        a < "3"  # noqa: B015
+
+
+def test_micrograds_constructor_forms() -> None:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = Value(a.data + b.data, (a, b), "+", label="c")
+    d = Value(a.data * b.data, _children=(a, b), _op="*")
+    assert c.label == "c" and c._op == "+" and c._prev == {a, b} and c.parents == (a, b)
+    assert d._op == "*" and d.op == "*" and not d.is_leaf
+    assert Value(2.0, "x").label == "x"  # a str second argument is the label, as before
+    assert Value(2.0, (), "", "y").label == "y" and Value(2.0, ()).is_leaf
+    with pytest.raises(TypeError, match="a str second argument is the label"):
+        Value(2.0, "x", label="y")
+    with pytest.raises(TypeError, match=r"Value: every child must be a Value, got float \(1.0\)"):
+        Value(2.0, (1.0,), "+")
+    with pytest.raises(TypeError, match=r"Value: _op must be a str, got int"):
+        Value(2.0, (a,), 3)  # type: ignore[arg-type]
+
+
+def test_prev_op_and_backward_can_be_assigned() -> None:
+    a, b = Value(2.0), Value(-3.0)
+    c = a * b
+    c._op = "x"  # an engine op keeps its maths; only the drawn symbol changes
+    assert c._op == "x" and c.op == "mul" and c.local_grads == (-3.0, 2.0)
+    e = a + b
+    e._prev = {a}  # micrograd's semantics: the walk sees _prev, _backward stays the op's own
+    assert e.parents == (a,)
+    e.backward()
+    assert a.grad == 1.0 and b.grad == 1.0
+    f = a * 1.0
+    f._backward = lambda: None  # the engine's locals no longer apply; the closure is all there is
+    assert f.local_grads == (None, None)
+    a.grad = 0.0
+    f.backward()
+    assert a.grad == 0.0
+    with pytest.raises(TypeError, match="Value._backward: expected a function of no arguments, got int"):
+        f._backward = 3  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="Value._op: expected a str, got int"):
+        f._op = 3  # type: ignore[assignment]
 
 
 def test_dropping_the_output_frees_the_graph_by_reference_counting() -> None:

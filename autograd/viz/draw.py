@@ -34,7 +34,7 @@ from .colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix, text_color
 from .dotlabels import Html, attributes, html_text, num, quoted_text
 from ..graph import topological_order
 from ..names import node_names
-from ..value import Value
+from ..value import Value, _not_recorded
 
 if TYPE_CHECKING:
     from .render import Drawing
@@ -107,7 +107,7 @@ def draw(
     for src, dst, contribution, count, how in edges:
         g.body.append(_input_edge(src, dst, contribution, count, how, largest_edge))
     if largest_grad > 0.0:
-        g.body.append(_legend(largest_grad))
+        g.body.append(_legend(largest_grad, closures=any(e[3] == 0 for e in edges)))
     return g
 
 
@@ -263,6 +263,9 @@ class _Plan:
                 if src == dst:
                     continue
                 local = edges[j + 1]
+                if local is None:  # a learner's _backward closure: its per-edge blame is not stored
+                    plain.append((src, dst, 0.0, 0, "not known: a _backward closure pushed it"))
+                    continue
                 contribution = local * g
                 if self.group[p] is None and self.group[i] is None:
                     how = f"local derivative {_precise(local)} x upstream grad {_precise(g)}"
@@ -355,6 +358,8 @@ def _value_node(name: str, v: Value, largest: float, node_attrs: NodeAttrs | Non
 def _op_node(name: str, v: Value) -> str:
     fn = v._fn
     formulas = ", ".join(fn.derivative) if fn is not None else ""
+    if fn is not None and fn.local is _not_recorded:  # a LearnerOp: the maths is in its closure
+        formulas = "not stored (a _backward closure)"
     attrs = {
         "shape": "ellipse",
         "label": Html(html_text(fn.label if fn is not None else "?")),
@@ -381,7 +386,9 @@ def _group_node(name: str, path: str, size: int, blame: float, largest: float) -
 
 def _input_edge(src: str, dst: str, contribution: float, count: int, how: str, largest: float) -> str:
     attrs: dict[str, str] = {}
-    if largest > 0.0:
+    if count == 0:  # an edge into a closure node: drawn dashed, with no number
+        attrs = {"style": "dashed", "tooltip": quoted_text(f"blame passed back: {how}")}
+    elif largest > 0.0:
         t = min(abs(contribution) / largest, 1.0) if math.isfinite(contribution) else 1.0
         label = num(contribution) + (f" (x{count})" if count > 1 else "")
         attrs = {
@@ -410,9 +417,9 @@ def legend_node(largest: float, title: str, notes: list[str]) -> str:
     return f"\tlegend [{attributes({'shape': 'plain', 'label': label, 'tooltip': 'legend'})}]\n"
 
 
-def _legend(largest: float) -> str:
+def _legend(largest: float, closures: bool = False) -> str:
     return legend_node(largest, "blame = value.grad = dL/d(value)", [
         "L: what backward() ran on",
         "red: raising the value raises L; blue: lowers it",
         "edge: local derivative x upstream grad",
-    ])
+    ] + (["dashed: a _backward closure's edge, its blame is not stored"] if closures else []))
