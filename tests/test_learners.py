@@ -142,11 +142,32 @@ def test_the_stepper_shows_grads_before_and_after_a_closure() -> None:
     assert math.isnan(record.local) and record.grad_before == 0.0
     assert record.grad_after == pytest.approx((1 - h.data**2) * a.data)
     text = str(closure_step)
-    assert "h = tanh(n2)" in text and "dL/dn2: 0.000 -> " in text
+    assert "h = tanh(n1)" in text and "dL/dn1: 0.000 -> " in text
     assert "(a _backward closure: its local derivatives are not stored)" in text and "(+0.210)" in text
     a2 = Value(0.5)
     ((a2 * 2).tanh() * a2).backward()
     assert a.grad == pytest.approx(a2.grad, rel=1e-12)  # the stepper's grads are backward's
+
+
+def test_stepping_back_over_a_closure_restores_every_grad_exactly() -> None:
+    a = Value(0.5, label="a")
+    h = my_tanh(a * a)  # the closure's input is used twice below it
+    loss = h * a + h
+    expected = [a.grad]
+    s = Stepper(loss)
+    seen = []
+    for _ in range(len(s)):
+        seen.append((a.grad, h.grad))
+        s.next()
+    final = (a.grad, h.grad)
+    for k in range(len(s) - 1, -1, -1):
+        s.back()
+        assert (a.grad, h.grad) == seen[k]  # bit for bit, the closure step included
+    s.goto(len(s))
+    assert (a.grad, h.grad) == final
+    a.grad = 0.0
+    loss.backward()
+    assert a.grad == final[0] and expected == [0.0]
 
 
 def test_explain_says_what_a_closure_contributed() -> None:
