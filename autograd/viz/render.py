@@ -160,7 +160,7 @@ _SIZE = re.compile(r'\s(width|height)="([0-9.]+)(pt|px)?"')
 _CURRENT = re.compile(r'<g id="[^"]*" class="node [^"]*\bstep(?:-|&#45;)current\b[^"]*">(.*?)</g>', re.DOTALL)
 _TRANSFORM = re.compile(r'class="graph" transform="scale\(([-0-9.e]+) ([-0-9.e]+)\) rotate\([-0-9.e]+\) '
                         r'translate\(([-0-9.e]+) ([-0-9.e]+)\)"')
-_POINTS = re.compile(r'(?:points|d)="([^"]*)"|<ellipse[^>]*cx="([-0-9.e]+)" cy="([-0-9.e]+)"')
+_POINTS = re.compile(r'\s(?:points|d)="([^"]*)"|<(?:ellipse|text)[^>]*?(?:cx|\sx)="([-0-9.e]+)" (?:cy|y)="([-0-9.e]+)"')
 
 
 def inline_html(svg: str) -> str:
@@ -212,7 +212,12 @@ def inline_html(svg: str) -> str:
 
 
 def _focus_window(svg: str, view: list[float], units: float) -> tuple[float, float, float, float] | None:
-    """A viewBox window (x, y, w, h) centred on the ``step-current`` node, or ``None``."""
+    """A viewBox window (x, y, w, h) centred on the ``step-current`` node, or ``None``.
+
+    Horizontally (and vertically, for a tall drawing) the window is :data:`FOCUS_WINDOW` around
+    the node's centre, kept inside the drawing; then its height shrinks to what the shapes that
+    reach into the window span, so a wide, short window has no empty band above or below.
+    """
     wide, tall = FOCUS_WINDOW[0] / units, FOCUS_WINDOW[1] / units
     if view[2] <= wide and view[3] <= tall:
         return None
@@ -220,27 +225,52 @@ def _focus_window(svg: str, view: list[float], units: float) -> tuple[float, flo
     transform = _TRANSFORM.search(svg)
     if current is None or transform is None:
         return None
-    xs: list[float] = []
-    ys: list[float] = []
-    for m in _POINTS.finditer(current.group(1)):
-        if m.group(1) is not None:
-            numbers = [float(t) for t in re.findall(r"-?[0-9.]+(?:e-?[0-9]+)?", m.group(1))]
-            xs += numbers[0::2]
-            ys += numbers[1::2]
-        else:
-            xs.append(float(m.group(2)))
-            ys.append(float(m.group(3)))
-    if not xs:
-        return None
     sx, sy, tx, ty = (float(t) for t in transform.groups())
-    cx = sx * ((min(xs) + max(xs)) / 2 + tx)
-    cy = sy * ((min(ys) + max(ys)) / 2 + ty)
+
+    def extent(text: str) -> tuple[float, float, float, float] | None:  # in viewBox units
+        xs: list[float] = []
+        ys: list[float] = []
+        for m in _POINTS.finditer(text):
+            if m.group(1) is not None:
+                numbers = [float(t) for t in re.findall(r"-?[0-9.]+(?:e-?[0-9]+)?", m.group(1))]
+                xs += numbers[0::2]
+                ys += numbers[1::2]
+            else:
+                xs.append(float(m.group(2)))
+                ys.append(float(m.group(3)))
+        if not xs:
+            return None
+        return sx * (min(xs) + tx), sy * (min(ys) + ty), sx * (max(xs) + tx), sy * (max(ys) + ty)
+
+    here = extent(current.group(1))
+    if here is None:
+        return None
 
     def place(centre: float, size: float, start: float, total: float) -> tuple[float, float]:
         if total <= size:
             return start, total
         return min(max(centre - size / 2, start), start + total - size), size
 
-    x, w = place(cx, wide, view[0], view[2])
-    y, h = place(cy, tall, view[1], view[3])
-    return x, y, w, h
+    x, w = place((here[0] + here[2]) / 2, wide, view[0], view[2])
+    y, h = place((here[1] + here[3]) / 2, tall, view[1], view[3])
+    boxes = [(shape.group(1), extent(shape.group(2))) for shape in _SHAPE.finditer(svg)
+             if "<title>legend</title>" not in shape.group(2)]
+    left, right = x, x + w  # widen to whole boxes (small ones): no box cut in half at either edge
+    for kind, box in boxes:
+        if kind == "node" and box is not None and box[1] <= y + h and box[3] >= y and box[2] - box[0] < w / 3:
+            if box[0] < left < box[2]:
+                left = box[0]
+            if box[0] < right < box[2]:
+                right = box[2]
+    margin = 8.0 / units
+    left, right = max(view[0], left - margin), min(view[0] + view[2], right + margin)
+    top, bottom = here[1], here[3]
+    for _kind, box in boxes:
+        if box is not None and box[2] >= left and box[0] <= right and box[3] >= y and box[1] <= y + h:
+            top, bottom = min(top, box[1]), max(bottom, box[3])
+    top, bottom = max(y, top - margin), min(y + h, bottom + margin)
+    return left, top, right - left, bottom - top
+
+
+_SHAPE = re.compile(r'<g id="[^"]*" class="(node|edge)\b[^"]*">(.*?)(?=<g id="[^"]*" class="|</svg>)', re.DOTALL)
+"""A node's or edge's whole group (up to the next one): its shapes, texts and outside label."""
