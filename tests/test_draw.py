@@ -404,6 +404,7 @@ def test_any_interior_drawing_adds_up_through_dot(expr, data) -> None:
         assert "L is not drawn" in drawn["node"][f"{root}_out"].texts
 
 
+@pytest.mark.needs_dot
 def test_moons_demo_neuron_adds_up(tmp_path: Path) -> None:
     """The demo's own drawing of one first-layer neuron (moons_neuron.svg), read back from the file."""
     import runpy

@@ -588,6 +588,7 @@ def _stub_edge(shape: str, stub: Stub, largest: float) -> str:
     attrs = {
         "label": Html(html_text(_stub_label(stub))),
         "style": "dashed",
+        "arrowsize": "0.6",
         **_blame_style(stub.total, largest),
         "tooltip": quoted_text(
             f"blame from uses not drawn {where}: {_precise(stub.total)}; "
