@@ -9,6 +9,11 @@ between the op's inputs and its output. After ``backward()`` the drawing shows t
   the value raises the output, blue when it lowers it (:mod:`autograd.viz.colors`), with a legend.
   Before backward every grad is 0 and nothing is coloured.
 
+Every box adds up: its grad is the blame on the edges leaving it, plus a dashed stub for its uses
+that are not drawn (``15 uses not drawn: 2.459``) when the drawing is a piece of a bigger graph (an
+interior node, one neuron of a network). Those uses are found in the graph of L, the root of the
+latest ``backward()`` (or ``loss=``); when the drawn root is not L, a note beside it says so.
+
 Nodes made inside :func:`autograd.scope` are drawn inside a labelled cluster (nested scopes give
 nested clusters); ``collapse="neuron"``, ``"layer"`` or a depth draws a whole scope as one box.
 Node ids come from topological position (``n0``, ``n1``...), so the same graph always gives the
@@ -332,7 +337,7 @@ def _loss_of(root: Value, loss: Value | None) -> tuple[Value | None, list[Value]
     return candidate, order
 
 
-class Stub:
+class _Stub:
     """Blame a shape gets from uses that are not drawn: ``count`` uses (``None``: not known) worth ``total``."""
 
     __slots__ = ("count", "total", "shown", "drawn", "residual", "is_root")
@@ -354,7 +359,7 @@ class Stub:
 
 
 class _Stubs:
-    """For each shape whose grad is not all on its drawn edges: a :class:`Stub`.
+    """For each shape whose grad is not all on its drawn edges: a :class:`_Stub`.
 
     With L known (``loss=`` or the latest backward root) and the drawing's root inside L's graph,
     the uses not drawn are the edges from drawn nodes to nodes of L's graph outside the drawing,
@@ -365,7 +370,7 @@ class _Stubs:
     def __init__(self, plan: _Plan, root: Value, loss: tuple[Value | None, list[Value]],
                  edges: list[tuple[str, str, float, int, str]]) -> None:
         self.plan = plan
-        self.items: dict[str, Stub] = {}
+        self.items: dict[str, _Stub] = {}
         loss_root, loss_order = loss
         self.loss_known = loss_root is not None
         self.root_is_loss = loss_root is root or (loss_root is None and root.grad == 1.0)
@@ -407,7 +412,7 @@ class _Stubs:
                 residual = 0.0
             is_root = shape == root_shape
             if count or residual != 0.0 or (is_root and shown != 0.0):
-                self.items[shape] = Stub(int(count) if self.loss_known else None, total + residual, shown, out,
+                self.items[shape] = _Stub(int(count) if self.loss_known else None, total + residual, shown, out,
                                          residual, is_root)
 
     def cluster_of(self, shape: str) -> str | None:
@@ -558,7 +563,7 @@ def _uses(count: int) -> str:
     return f"{count} use{'s' if count != 1 else ''}"
 
 
-def _stub_label(stub: Stub) -> str:
+def _stub_label(stub: _Stub) -> str:
     if stub.count is None:
         return f"uses not drawn: {num(stub.total)}"
     parts = []
@@ -569,7 +574,7 @@ def _stub_label(stub: Stub) -> str:
     return "\n".join(parts)
 
 
-def _stub_node(shape: str, stub: Stub) -> str:
+def _stub_node(shape: str, stub: _Stub) -> str:
     if stub.is_root:
         what = "blame" if shape.startswith("g") else "grad"
         attrs = {"shape": "plaintext", "fontcolor": "#555555",
@@ -582,7 +587,7 @@ def _stub_node(shape: str, stub: Stub) -> str:
     return f"\t{shape}_out [{attributes(attrs)}]\n"
 
 
-def _stub_edge(shape: str, stub: Stub, largest: float) -> str:
+def _stub_edge(shape: str, stub: _Stub, largest: float) -> str:
     where = "in the graph of L" if stub.count is not None else "(L, the latest backward() root, is unknown)"
     what = "blame" if shape.startswith("g") else "grad"
     attrs = {
@@ -660,6 +665,13 @@ def _legend(largest: float, stubs: _Stubs, outlines: dict[str, tuple[str, str]])
     ]
     if any(not s.is_root or s.count != 0 for s in stubs.items.values()):
         notes.append("dashed stub: blame from uses not drawn (grad = drawn edges + stub)")
-    rows = [(colour, style, f"{OUTLINES[k][0]}: {OUTLINES[k][1]}") for k, (colour, style) in
-            sorted(outlines.items(), key=lambda kv: list(OUTLINES).index(kv[0]))]
+    rows = []
+    if outlines:  # a stepper drawing: every outline, present or not, so the legend is the same in every frame
+        from . import animate
+
+        defaults = {"step-current": animate.CURRENT, "step-done": animate.DONE, "step-ready": animate.READY,
+                    "step-pending": animate.PENDING}
+        for k, (words, meaning) in OUTLINES.items():
+            colour, style = outlines.get(k) or (defaults[k].get("color", "black"), defaults[k].get("style", ""))
+            rows.append((colour, style, f"{words}: {meaning}"))
     return legend_node(largest, "blame = value.grad = dL/d(value)", notes, rows)
