@@ -615,14 +615,21 @@ def legend_node(largest: float, title: str, notes: list[str],
         f'<FONT COLOR="{text_color(blame_color(s * largest, largest))}">{html_text(num(s * largest))}</FONT></TD>'
         for s in stops
     )
-    rows = "".join(f'<TR><TD COLSPAN="5">{html_text(note)}</TD></TR>' for note in notes)
+    rows = "".join(f"<TR><TD>{html_text(note)}</TD></TR>" for note in notes)
+    swatch_rows = ""
     for colour, style, meaning in outlines:
         dashed = ' STYLE="dashed"' if "dashed" in style else ""
-        rows += (f'<TR><TD BORDER="3" COLOR="{html_text(colour)}"{dashed}> </TD>'
-                 f'<TD COLSPAN="4" ALIGN="LEFT">{html_text(meaning)}</TD></TR>')
+        swatch_rows += (f'<TR><TD BORDER="3" COLOR="{html_text(colour)}" WIDTH="28" HEIGHT="14"{dashed}> </TD>'
+                        f'<TD ALIGN="LEFT">{html_text(meaning)}</TD></TR>')
+    if swatch_rows:
+        rows += f'<TR><TD><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">{swatch_rows}</TABLE></TD></TR>'
+    # One column; the scale and the outlines are tables of their own, so a long note cannot
+    # stretch the scale's cells unevenly.
     label = Html(
         '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3" COLOR="#888888">'
-        f'<TR><TD COLSPAN="5"><B>{html_text(title)}</B></TD></TR><TR>{swatches}</TR>{rows}</TABLE>'
+        f"<TR><TD><B>{html_text(title)}</B></TD></TR>"
+        f'<TR><TD><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3"><TR>{swatches}</TR></TABLE></TD></TR>'
+        f"{rows}</TABLE>"
     )
     return f"\tlegend [{attributes({'shape': 'plain', 'label': label, 'tooltip': 'legend'})}]\n"
 
