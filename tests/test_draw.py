@@ -381,6 +381,7 @@ def test_collapsed_scopes_with_uses_not_drawn_add_up() -> None:
         assert any(t.endswith("_out") for t in drawn["edge"])
 
 
+@pytest.mark.needs_dot
 @settings(max_examples=25)
 @given(expressions(max_steps=10), st.data())
 def test_any_interior_drawing_adds_up_through_dot(expr, data) -> None:
@@ -492,3 +493,14 @@ def test_draw_is_linear_in_the_number_of_scopes() -> None:
     steps_big = count_steps(lambda: draw(big, max_nodes=100_000))
     assert steps_big / steps_small < 4.6, (steps_small, steps_big)
     assert draw(big, max_nodes=100_000).source.count("subgraph cluster_") == 1200 + 120
+
+
+@pytest.mark.needs_dot
+def test_leaf_grads_accumulated_over_two_backward_calls_are_called_out() -> None:
+    n, loss = interior_loss()
+    loss.backward()  # again, without zero_grad(): leaf grads are now twice the one pass
+    drawn = svg(draw(n))
+    assert_adds_up(drawn)
+    order = autograd.topological_order(n)
+    b = f"n{next(i for i, v in enumerate(order) if v.label == 'b')}"
+    assert drawn["edge"][f"{b}->{b}_out"].texts == ["0.75 from no use of L (grads accumulate over backward() calls)"]
