@@ -102,14 +102,15 @@ def draw(
     if blame:
         flows = [e[2] for e in edges] + [s.total for s in stubs.items.values()]  # type: ignore[union-attr]
         largest_edge = max((abs(x) for x in flows if math.isfinite(x)), default=0.0)
-    outlines: dict[str, str] = {}  # stepper outline class -> its colour, for the legend
+    outlines: dict[str, tuple[str, str]] = {}  # stepper outline class -> (colour, style), for the legend
+    attrs_of = _noting(node_attrs, outlines)
 
     lines: dict[str | None, list[str]] = {}  # cluster path -> DOT statements placed in it
     for i, v in enumerate(order):
         if plan.group[i] is not None:
             continue
         where = lines.setdefault(plan.cluster[i], [])
-        where.append(_value_node(f"n{i}", v, largest_grad, _noting(node_attrs, outlines)))
+        where.append(_value_node(f"n{i}", v, largest_grad, attrs_of))
         if v._edges:
             where.append(_op_node(f"n{i}", v))
             where.append(f"\tn{i}op -> n{i}\n")
