@@ -233,3 +233,19 @@ def test_stepper_show_keeps_the_current_node_in_view(page: object) -> None:
     assert _rect(page, "#column svg")["width"] <= 1000  # the whole graph, fitted to the column
     caption = page.locator("#column .blamegrad-drawing div")  # type: ignore[attr-defined]
     assert "click the picture for the whole graph" in caption.inner_text()
+
+
+@pytest.mark.needs_dot
+@pytest.mark.parametrize("backend", ["dot", "pure"])
+def test_stepper_window_holds_the_current_node_with_either_program(backend: str) -> None:
+    from examples import lecture_neuron
+
+    stepper = autograd.Stepper(lecture_neuron())
+    for step in stepper:
+        svg = to_bytes(stepper.show(), "svg", backend=backend).decode()
+        x, y, w, h = (float(t) for t in re.search(r'viewBox="([^"]*)"', render.inline_html(svg)).group(1).split())
+        tx, ty = (float(t) for t in re.search(r"translate\(([-0-9.]+) ([-0-9.]+)\)", svg).groups())
+        i = next(k for k, v in enumerate(stepper.order) if v is step.node)
+        left, top, right, bottom = parse(svg)["node"][f"n{i}"].bbox()
+        assert x <= left + tx and right + tx <= x + w and y <= top + ty and bottom + ty <= y + h, step
+        assert w < 1.5 * render.FOCUS_WINDOW[0]  # a window, not the whole graph
