@@ -15,7 +15,9 @@ Writes to the output folder:
 - ``moons_network.svg`` / ``.png``: the trained network, neurons filled by their blame for the
   final loss, lines by weight (hover in the SVG for values).
 - ``moons_neuron.svg`` / ``.png``: the computation graph of one first-layer neuron on the point
-  with the smallest margin, with the blame from that point's loss on every edge.
+  with the smallest margin, with the blame from that point's loss on every edge. The loss and
+  the other 15 neurons are not drawn: dashed stubs carry the blame from those uses (``x0`` feeds
+  all 16 neurons), so every box's grad is the sum of the numbers on its outgoing lines.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def draw_blame(model: nn.MLP, X: list, y: list, out: Path) -> list[str]:
         if name.startswith(neuron_out.scope + "."):
             p.label = name.removeprefix(neuron_out.scope + ".")
     neuron_out.label = f"{neuron_out.scope} out"
-    neuron = autograd.draw(neuron_out)
+    neuron = autograd.draw(neuron_out, loss=point_loss)  # stubs: the blame from uses not drawn
     written = []
     try:
         for drawing, stem in ((network, "moons_network"), (neuron, "moons_neuron")):

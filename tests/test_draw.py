@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from svg_helpers import lightness, parse
 
 import autograd
+import nn
 from autograd import Value, draw, draw_dot, scope
 from autograd.viz.render import to_bytes
 from autograd.testing import expressions
@@ -277,3 +279,228 @@ def test_any_graph_and_label_gives_valid_dot_with_one_edge_per_use(expr, label: 
     assert len(drawn["edge"]) == g.source.count(" -> ")
     if label.strip():
         assert label.strip() in " ".join(drawn["node"]["n0"].texts)
+
+
+# -- partial drawings add up: stubs for the uses not drawn ---------------------------------------
+
+BLAME = re.compile(r"^blame passed back: (\S+) = ")
+STUB = re.compile(r"^blame from uses not drawn [^:]*: (\S+); ")
+GRAD = re.compile(r"(?:, grad|blame \(what its outputs receive from their uses\)) = (\S+?)(?:,|$)")
+
+
+def blame_balance(drawn: dict) -> dict[str, tuple[float, float, float]]:
+    """Per box (value or collapsed scope) in rendered SVG: (its grad, blame on its outgoing edges, scale).
+
+    Reads the 12-digit numbers of the tooltips; an edge's blame belongs to its tail (the arrows
+    point forward, the blame goes back along them), a stub's to the box it leaves.
+    """
+    out: dict[str, list[float]] = {}
+    for title, node in drawn["node"].items():
+        match = GRAD.search(node.tooltip or "")
+        if match and re.fullmatch(r"[ng]\d+", title):
+            out[title] = [float(match.group(1)), 0.0, abs(float(match.group(1)))]
+    for title, edge in drawn["edge"].items():
+        tail = title.split("#")[0].split("->")[0]
+        match = BLAME.match(edge.tooltip or "") or STUB.match(edge.tooltip or "")
+        if match and tail in out:
+            out[tail][1] += float(match.group(1))
+            out[tail][2] += abs(float(match.group(1)))
+    return {k: (g, b, s) for k, (g, b, s) in out.items()}
+
+
+def assert_adds_up(drawn: dict, except_for: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    for box, (grad, blame, scale) in blame_balance(drawn).items():
+        if box not in except_for:
+            assert abs(grad - blame) <= 1e-9 * scale + 1e-12, (box, grad, blame)
+
+
+def interior_loss() -> tuple[Value, Value]:
+    """The lecture neuron's ``n`` used again outside it: L = o + n * 0.25 (n has two users)."""
+    o = lecture_neuron()
+    n = o.parents[0]
+    loss = o + n * 0.25
+    loss.label = "L"
+    loss.backward()
+    return n, loss
+
+
+@pytest.mark.needs_dot
+def test_drawing_an_interior_node_shows_the_uses_not_drawn() -> None:
+    n, loss = interior_loss()
+    drawn = svg(draw(n))  # L: the latest backward root
+    order = autograd.topological_order(n)
+    root = f"n{len(order) - 1}"
+    stub = drawn["edge"][f"{root}->{root}_out"]
+    assert stub.texts == ["2 uses not drawn: 0.75"]  # o = tanh(n): 0.5, and n * 0.25: 0.25
+    assert drawn["node"][f"{root}_out"].texts == ["grad 0.75 = dL/d(this);", "L is not drawn"]
+    legend = " ".join(drawn["node"]["legend"].texts)
+    assert "L (what backward() ran on) is not drawn" in legend and "L: the root" not in legend
+    assert "dashed stub: blame from uses not drawn" in legend
+    assert_adds_up(drawn)
+    assert draw(n).source == draw(n, loss=loss).source
+    whole = svg(draw(loss))
+    assert not [t for t in whole["edge"] if t.endswith("_out")]  # L drawn: every use has its edge
+    assert "L: the root, what backward() ran on" in " ".join(whole["node"]["legend"].texts)
+    assert_adds_up(whole, except_for={f"n{len(autograd.topological_order(loss)) - 1}"})  # L: the seed
+
+
+def test_loss_is_checked() -> None:
+    n, loss = interior_loss()
+    with pytest.raises(TypeError, match="draw: loss must be the Value backward\\(\\) ran on, or None; got float"):
+        draw(n, loss=1.0)  # type: ignore[arg-type]
+    other = Value(2.0) * 3.0
+    with pytest.raises(ValueError, match="draw: root .* is not in the graph of loss .*; pass the loss that root feeds into"):
+        draw(n, loss=other)
+    other.backward()  # the latest backward ran on another graph: L is unknown for n's drawing
+    src = draw(n).source
+    assert "label=<uses not drawn: 0.75>" in src and "L is not drawn" in src  # the grads that do not add up, still shown
+
+
+@pytest.mark.needs_dot
+def test_a_leaf_used_by_neurons_not_drawn_gets_a_stub_with_their_blame() -> None:
+    x = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
+    model = nn.MLP(2, [4, 1], rng=3)
+    loss = (model(x) - 1.0) ** 2
+    loss.backward()
+    neuron_out = next(v for v in autograd.topological_order(loss) if v.scope == "layers.0.neurons.2" and v.op == "relu")
+    drawn = svg(draw(neuron_out, loss=loss))
+    order = autograd.topological_order(neuron_out)
+    x0 = f"n{next(i for i, v in enumerate(order) if v is x[0])}"
+    assert drawn["edge"][f"{x0}->{x0}_out"].texts[0].startswith("3 uses not drawn: ")  # 3 other neurons
+    assert_adds_up(drawn)
+
+
+@pytest.mark.needs_dot
+def test_collapsed_scopes_with_uses_not_drawn_add_up() -> None:
+    out = scoped_graph()
+    loss = out * out + out.parents[0] * 2.0  # the last neuron's first product is used again
+    loss.backward()
+    for collapse in ("neuron", "layer", None):
+        drawn = svg(draw(out, collapse=collapse))
+        assert_adds_up(drawn)
+        assert any(t.endswith("_out") for t in drawn["edge"])
+
+
+@pytest.mark.needs_dot
+@settings(max_examples=25)
+@given(expressions(max_steps=10), st.data())
+def test_any_interior_drawing_adds_up_through_dot(expr, data) -> None:
+    """Hypothesis graphs drawn from an interior node: grad = drawn outgoing blame + stub, on every box."""
+    import math
+
+    xs = [Value(x, label=f"x{k}") for k, x in enumerate(expr.inputs)]
+    out = expr(*xs)
+    nodes = [v for v in autograd.topological_order(out) if not v.is_leaf]
+    if not nodes:
+        return
+    v = data.draw(st.sampled_from(nodes))
+    loss = out * 1.5 + v * data.draw(st.floats(-2.0, 2.0)) + xs[0]  # v and x0 get users not drawn
+    loss.backward()
+    if not all(math.isfinite(u.grad) for u in autograd.topological_order(loss)):
+        return
+    drawn = parse(to_bytes(draw(v, max_nodes=10_000), "svg", backend="dot"))
+    assert_adds_up(drawn)
+    root = f"n{len(autograd.topological_order(v)) - 1}"
+    if v.grad != 0.0:
+        assert "L is not drawn" in drawn["node"][f"{root}_out"].texts
+
+
+@pytest.mark.needs_dot
+def test_moons_demo_neuron_adds_up(tmp_path: Path) -> None:
+    """The demo's own drawing of one first-layer neuron (moons_neuron.svg), read back from the file."""
+    import runpy
+
+    demo = runpy.run_path(str(Path(__file__).resolve().parent.parent / "demos" / "moons.py"))
+    model, X, y, _ = demo["train"](16, 3, 0, quiet=True)
+    demo["draw_blame"](model, X, y, tmp_path)
+    drawn = parse((tmp_path / "moons_neuron.svg").read_bytes())
+    assert_adds_up(drawn)
+    x0 = next(t for t, node in drawn["node"].items() if node.texts[:1] == ["x0"])
+    assert drawn["edge"][f"{x0}->{x0}_out"].texts[0].startswith("15 uses not drawn: ")
+    root = max((t for t in drawn["node"] if re.fullmatch(r"n\d+", t)), key=lambda t: int(t[1:]))
+    assert drawn["node"][f"{root}_out"].texts[-1] == "L is not drawn"
+    assert drawn["edge"][f"{root}->{root}_out"].texts[0].startswith("16 uses not drawn: ")
+
+
+# -- the legend ----------------------------------------------------------------------------------
+
+
+@pytest.mark.needs_dot
+def test_legend_says_arrows_are_forward_and_explains_the_stepper_outlines() -> None:
+    o = neuron()
+    plain = " ".join(svg(draw(o))["node"]["legend"].texts)
+    assert "arrows: forward, input -> op -> output" in plain
+    assert "numbers on edges: blame flowing back" in plain and "outline" not in plain
+    stepper = autograd.Stepper(lecture_neuron())
+    stepper.next()
+    drawn = svg(stepper.show())
+    legend = drawn["node"]["legend"]
+    text = " ".join(legend.texts)
+    for words in ("orange outline: the node this step processes", "green outline: done",
+                  "plain outline: grad final", "grey dashed: still waiting for blame from above"):
+        assert words in text
+    strokes = {s.get("stroke") for s in legend.shapes}
+    assert {autograd.viz.animate.CURRENT["color"], autograd.viz.animate.DONE["color"]} <= strokes  # swatches
+    stepper.run()
+    assert svg(stepper.show())["node"]["legend"].texts[6:] == legend.texts[6:]  # same rows in every frame
+
+
+# -- scale: linear in the number of scopes (counted, not timed) ----------------------------------
+
+
+def scoped_chain(n: int) -> Value:
+    """n scopes, ten neurons to a layer: ``layers.k.neurons.j``, each one multiply."""
+    x = Value(1.0, label="x")
+    for i in range(n):
+        with scope(f"layers.{i // 10}"), scope(f"neurons.{i % 10}"):
+            x = x * 1.0
+    x.backward()
+    return x
+
+
+def count_steps(work: Callable[[], object]) -> int:
+    """Python lines run plus C functions called while ``work`` runs: a deterministic measure of work."""
+    import sys
+
+    count = 0
+
+    def on_line(frame, event, arg):  # noqa: ANN001, ANN202
+        nonlocal count
+        count += 1
+        return on_line
+
+    def on_call(frame, event, arg):  # noqa: ANN001, ANN202
+        nonlocal count
+        if event == "c_call":
+            count += 1
+
+    old_trace, old_profile = sys.gettrace(), sys.getprofile()
+    sys.settrace(on_line)
+    sys.setprofile(on_call)
+    try:
+        work()
+    finally:
+        sys.settrace(old_trace)
+        sys.setprofile(old_profile)
+    return count
+
+
+def test_draw_is_linear_in_the_number_of_scopes() -> None:
+    """4x the scopes: about 4x the work (quadratic cluster nesting gave 16x). Timings: benchmarks/draw_scale.py."""
+    small, big = scoped_chain(300), scoped_chain(1200)
+    draw(small, max_nodes=100_000)  # imports and caches: not part of the count
+    steps_small = count_steps(lambda: draw(small, max_nodes=100_000))
+    steps_big = count_steps(lambda: draw(big, max_nodes=100_000))
+    assert steps_big / steps_small < 4.6, (steps_small, steps_big)
+    assert draw(big, max_nodes=100_000).source.count("subgraph cluster_") == 1200 + 120
+
+
+@pytest.mark.needs_dot
+def test_leaf_grads_accumulated_over_two_backward_calls_are_called_out() -> None:
+    n, loss = interior_loss()
+    loss.backward()  # again, without zero_grad(): leaf grads are now twice the one pass
+    drawn = svg(draw(n))
+    assert_adds_up(drawn)
+    order = autograd.topological_order(n)
+    b = f"n{next(i for i, v in enumerate(order) if v.label == 'b')}"
+    assert drawn["edge"][f"{b}->{b}_out"].texts == ["0.75 from no use of L (grads accumulate over backward() calls)"]

@@ -6,6 +6,7 @@ making its lookup return None.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import graphviz
@@ -144,3 +145,108 @@ def test_missing_graphviz_package_says_how_to_install_it(monkeypatch: pytest.Mon
         draw(scoped_loss())
     with pytest.raises(ModuleNotFoundError, match="nn.draw: drawing needs the graphviz"):
         nn.draw(nn.Neuron(2, rng=0))
+
+
+# -- Jupyter: inline SVG at the column's width ----------------------------------------------------
+
+
+@pytest.mark.needs_dot
+def test_jupyter_gets_inline_html_first_and_svg_for_viewers_without_html() -> None:
+    g = draw(scoped_loss())
+    bundle = g._repr_mimebundle_()
+    assert list(bundle) == ["text/html", "image/svg+xml"]
+    html = bundle["text/html"]
+    assert html.startswith('<div class="blamegrad-drawing"') and "<img" not in html and "<?xml" not in html
+    assert "max-width:100%;height:auto" in html and 'height="' not in html.split(">", 2)[1]
+    assert html.count("xlink:title=") == bundle["image/svg+xml"].count("xlink:title=") > 10  # hover kept
+    assert list(g._repr_mimebundle_(include=["image/svg+xml"])) == ["image/svg+xml"]
+    assert list(g._repr_mimebundle_(exclude=["image/svg+xml"])) == ["text/html"]
+    with pytest.raises(ValueError, match="inline_html: not SVG text"):
+        render.inline_html("<p>")
+
+
+@pytest.fixture()
+def page() -> object:
+    import shutil
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--no-first-run", "--disable-sync"]
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True, args=flags,
+            viewport={"width": 1280, "height": 800},
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def _rect(page: object, selector: str) -> dict:
+    return page.evaluate(  # type: ignore[attr-defined]
+        "s => { const r = document.querySelector(s).getBoundingClientRect();"
+        " return {x: r.x, y: r.y, width: r.width, height: r.height, right: r.right, bottom: r.bottom}; }", selector)
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_inline_drawing_fits_the_column_keeps_hover_text_and_zooms_on_click(page: object) -> None:
+    g = draw(scoped_loss())
+    svg = g.svg()
+    natural = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1)) * 4 / 3  # CSS px
+    view = [float(x) for x in re.search(r'viewBox="([^"]*)"', svg).group(1).split()]
+    assert natural > 500
+    page.set_content(f'<div id="column" style="width:500px">{g._repr_html_()}</div>')  # type: ignore[attr-defined]
+    box = _rect(page, "#column svg")
+    assert 495 <= box["width"] <= 500  # scaled to the column, not wider
+    assert abs(box["height"] / box["width"] - view[3] / view[2]) < 0.01  # height follows (aspect kept)
+    titles = page.evaluate(  # type: ignore[attr-defined]
+        "() => Array.from(document.querySelectorAll('#column a')).map(a => a.getAttributeNS('http://www.w3.org/1999/xlink', 'title'))")
+    assert len(titles) == svg.count("xlink:title=") and any("grad = " in t for t in titles)
+    assert page.locator("#column img").count() == 0  # type: ignore[attr-defined]
+    page.click("#column svg")  # type: ignore[attr-defined]
+    assert abs(_rect(page, "#column svg")["width"] - natural) < 2  # full size, the column scrolls
+    assert page.evaluate("() => document.querySelector('.blamegrad-drawing').scrollWidth") > 500  # type: ignore[attr-defined]
+    page.click("#column svg", position={"x": 5, "y": 5})  # type: ignore[attr-defined]
+    assert _rect(page, "#column svg")["width"] <= 500
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
+def test_stepper_show_keeps_the_current_node_in_view(page: object) -> None:
+    from examples import lecture_neuron
+
+    stepper = autograd.Stepper(lecture_neuron())
+    assert float(re.search(r'<svg width="([0-9.]+)pt"', stepper.show().svg()).group(1)) > render.FOCUS_WINDOW[0]
+    for _ in stepper:  # every step: the orange box is on screen, at full size (not shrunk)
+        page.set_content(f'<div id="column" style="width:1000px">{stepper.show()._repr_html_()}</div>')  # type: ignore[attr-defined]
+        shown, current = _rect(page, "#column svg"), _rect(page, "#current")
+        assert shown["right"] <= 1000 + 8
+        assert shown["x"] <= current["x"] and current["right"] <= shown["right"]
+        assert shown["y"] <= current["y"] and current["bottom"] <= min(shown["bottom"], 800)
+        size = page.evaluate("() => document.querySelector('#current text').getBoundingClientRect().height")  # type: ignore[attr-defined]
+        assert size >= 11  # readable: not scaled down to fit 1598 pt into 1000 px
+    page.click("#column svg")  # type: ignore[attr-defined]
+    assert _rect(page, "#column svg")["width"] <= 1000  # the whole graph, fitted to the column
+    caption = page.locator("#column .blamegrad-drawing div")  # type: ignore[attr-defined]
+    assert "click the picture for the whole graph" in caption.inner_text()
+
+
+@pytest.mark.needs_dot
+@pytest.mark.parametrize("backend", ["dot", "pure"])
+def test_stepper_window_holds_the_current_node_with_either_program(backend: str) -> None:
+    from examples import lecture_neuron
+
+    stepper = autograd.Stepper(lecture_neuron())
+    for step in stepper:
+        svg = to_bytes(stepper.show(), "svg", backend=backend).decode()
+        x, y, w, h = (float(t) for t in re.search(r'viewBox="([^"]*)"', render.inline_html(svg)).group(1).split())
+        tx, ty = (float(t) for t in re.search(r"translate\(([-0-9.]+) ([-0-9.]+)\)", svg).groups())
+        i = next(k for k, v in enumerate(stepper.order) if v is step.node)
+        plain = re.sub(r'class="node [^"]*"', 'class="node"', svg)  # svg_helpers reads class="node" only
+        left, top, right, bottom = parse(plain)["node"][f"n{i}"].bbox()
+        assert x <= left + tx and right + tx <= x + w and y <= top + ty and bottom + ty <= y + h, step
+        assert w < 1.5 * render.FOCUS_WINDOW[0]  # a window, not the whole graph
