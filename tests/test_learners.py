@@ -231,4 +231,4 @@ def test_draw_shows_closure_edges_dashed_without_a_number() -> None:
     dashed = [line for line in source.splitlines() if "style=\"dashed\"" in line]
     assert len(dashed) == 1 and "not known: a _backward closure pushed it" in dashed[0]
     assert "not stored (a _backward closure)" in source  # the op node's tooltip
-    assert "dashed: a _backward closure" in source and "its blame is not stored" in source  # the legend says so
+    assert "dashed edge, no number: a _backward closure" in source and "its blame is not stored" in source  # the legend
