@@ -116,7 +116,7 @@ def partial_grads(make) -> list[list[float]]:  # type: ignore[no-untyped-def]
 def test_frames_share_one_layout_and_one_colour_scale() -> None:
     shots, title = frames(neuron())
     assert title == "Backward, step by step: L = o = tanh(n) = 0.707"
-    read_back = [read(svg) for svg, _ in shots]
+    read_back = [read(svg) for svg, _, _ in shots]
     grads = partial_grads(neuron)
     assert len(shots) == 6 == len(grads)  # frame 0, then the 5 steps
     size, boxes0, edges0, legend0 = read_back[0]
@@ -150,6 +150,19 @@ def test_frames_share_one_layout_and_one_colour_scale() -> None:
 
 
 @pytest.mark.needs_dot
+def test_each_frame_focuses_the_current_node_and_its_inputs() -> None:
+    shots, _ = frames(neuron())
+    titles = []
+    for svg, _, focus in shots:
+        root = ET.fromstring(svg)
+        by_id = {g.get("id"): g.findtext(SVG + "title") for g in root.iter(SVG + "g")}
+        titles.append([by_id[i] for i in focus])
+    assert titles[0] == []  # forward done: nothing processed yet
+    assert titles[1] == ["n9", "n8"]  # o = tanh(n)
+    assert titles[5] == ["n2", "n0", "n1"]  # n2 = x1 * w1
+
+
+@pytest.mark.needs_dot
 def test_a_node_whose_grad_is_final_never_changes_colour() -> None:
     # a is used by three nodes, so its grad grows over three steps; once final, no colour change
     a = Value(0.5, label="a")
@@ -157,7 +170,7 @@ def test_a_node_whose_grad_is_final_never_changes_colour() -> None:
     loss = (a * b + a.tanh() * a + a * 3.0).relu()
     shots, _ = frames(loss)
     seen: dict[str, str] = {}
-    for svg, _ in shots:
+    for svg, _, _ in shots:
         for name, box in read(svg)[1].items():
             if "step-pending" not in box.cls:
                 assert seen.setdefault(name, box.fill) == box.fill, name  # type: ignore[arg-type]
@@ -176,7 +189,7 @@ def test_any_graph_gives_frames_of_one_layout(expr) -> None:  # type: ignore[no-
     total = Stepper(expr(*[Value(x) for x in expr.inputs])).total
     assert len(shots) == total + 1
     first = read(shots[0][0])
-    for svg, _ in shots[1:]:
+    for svg, _, _ in shots[1:]:
         size, boxes, _, legend = read(svg)
         assert size == first[0] and legend == first[3]
         assert {n: b.points for n, b in boxes.items()} == {n: b.points for n, b in first[1].items()}

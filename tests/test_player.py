@@ -213,6 +213,30 @@ def test_one_layout_one_scale_and_readable_at_1280(browser: Any, tmp_path: Path)
 
 @pytest.mark.needs_dot
 @pytest.mark.needs_browser
+def test_narrow_window_stays_readable_and_follows_the_step(browser: Any, tmp_path: Path) -> None:
+    page_path = animate(lecture_neuron(), tmp_path / "player.html")
+    page, problems, _ = open_page(browser, page_path.as_uri())
+    page.set_viewport_size({"width": 800, "height": 800})
+    page.evaluate("() => window.dispatchEvent(new Event('resize'))")
+    in_view = """() => {
+      const stage = document.getElementById("stage"), s = stage.getBoundingClientRect();
+      const ids = JSON.parse(document.getElementById("player-data").textContent).focus;
+      const k = Number(document.getElementById("slider").value);
+      return ids[k].map(id => document.getElementById(id).getBoundingClientRect())
+        .every(r => r.left >= s.left && r.right <= s.left + stage.clientWidth);
+    }"""
+    sizes = page.evaluate(MEASURE)
+    assert min(px for b in sizes["boxes"].values() for px in b["px"]) >= 11.0  # too wide to fit: it scrolls
+    assert sizes["svg"][2] > sizes["stageWidth"]
+    for k in range(1, 6):
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(in_view), k  # the node processed and its inputs are on screen
+    assert page.evaluate("document.getElementById('stage').scrollLeft") < 50  # back at the leaves
+    assert problems == []
+
+
+@pytest.mark.needs_dot
+@pytest.mark.needs_browser
 def test_hostile_labels_play(browser: Any, tmp_path: Path) -> None:
     x = Value(2.0, label="<!--<script>")
     y = Value(-1.0, label="</script><b>\"q\" 's' &amp; </b>")

@@ -291,6 +291,16 @@ class _Restyler:
             el.attrib.update(attrib)
             el.text = text
 
+    def focus(self, k: int) -> list[str]:
+        """Ids of the SVG groups to keep in view in frame ``k``: the current node, then its inputs."""
+        order = self.run.stepper.order
+        current = [i for i, state in enumerate(self.run.states[k]) if state == "step-current"]
+        if not current or current[0] not in self.nodes:
+            return []
+        index = {id(v): i for i, v in enumerate(order)}
+        inputs = dict.fromkeys(index[id(p)] for p in order[current[0]]._edges[0::2])
+        return [self.nodes[i].get("id", "") for i in (current[0], *inputs) if i in self.nodes]
+
     def frame(self, k: int) -> str:
         """The SVG text of frame ``k``."""
         run = self.run
@@ -350,8 +360,11 @@ class _Restyler:
                 el.set(XLINK_TITLE, "blame not sent yet")
 
 
-def frames(loss: Value, *, seed: float = 1.0, **draw_options: Any) -> tuple[list[tuple[str, str]], str]:
-    """Run backward from ``loss`` step by step: ``([(svg, caption), ...], title)``, frame 0 first.
+def frames(loss: Value, *, seed: float = 1.0, **draw_options: Any) -> tuple[list[tuple[str, str, list[str]]], str]:
+    """Run backward from ``loss`` step by step: ``([(svg, caption, focus), ...], title)``, frame 0 first.
+
+    ``focus`` lists the ids of the SVG groups the player keeps in view (the node the step
+    processes, then its inputs).
 
     The pass runs to the end (grads as ``backward()`` leaves them). If drawing fails, every grad
     is put back as it was.
@@ -370,7 +383,7 @@ def frames(loss: Value, *, seed: float = 1.0, **draw_options: Any) -> tuple[list
     try:
         run = _Run(stepper)
         restyler = _Restyler(_layout(run, draw_options), run)
-        out = [(restyler.frame(k), text) for k, text in enumerate(run.captions)]
+        out = [(restyler.frame(k), text, restyler.focus(k)) for k, text in enumerate(run.captions)]
     except BaseException:
         for v, g in zip(stepper.order, before):
             v.grad = g
@@ -379,13 +392,13 @@ def frames(loss: Value, *, seed: float = 1.0, **draw_options: Any) -> tuple[list
 
 
 @overload
-def animate(loss: Value, path: None = None, *, seed: float = 1.0, height: int = 640, **draw_options: Any) -> Player: ...
+def animate(loss: Value, path: None = None, *, seed: float = 1.0, height: int = 600, **draw_options: Any) -> Player: ...
 @overload
-def animate(loss: Value, path: str | os.PathLike[str], *, seed: float = 1.0, height: int = 640,
+def animate(loss: Value, path: str | os.PathLike[str], *, seed: float = 1.0, height: int = 600,
             **draw_options: Any) -> Path: ...
 
 
-def animate(loss: Value, path: str | os.PathLike[str] | None = None, *, seed: float = 1.0, height: int = 640,
+def animate(loss: Value, path: str | os.PathLike[str] | None = None, *, seed: float = 1.0, height: int = 600,
             **draw_options: Any) -> Path | Player:
     """Run backward from ``loss`` step by step and play it: frame 0 (forward done), then one per step.
 
@@ -411,7 +424,7 @@ def animate(loss: Value, path: str | os.PathLike[str] | None = None, *, seed: fl
         return Player(text, height=height, frames=len(shots))
     frames_dir = page.with_name(page.stem + "_frames")
     frames_dir.mkdir(parents=True, exist_ok=True)
-    for k, (svg, _) in enumerate(shots):
+    for k, (svg, _, _) in enumerate(shots):
         (frames_dir / f"step_{k:03d}.svg").write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n",
                                                       encoding="utf-8")
     page.write_text(text, encoding="utf-8")

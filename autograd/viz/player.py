@@ -8,9 +8,10 @@ frames x graph.
 
 Controls: first/previous/play-pause/next/last, a speed menu, a slider, and the keys (left and
 right arrows, space to play or pause, Home/End, + and - to zoom, 0 to fit the width). The picture
-fits the width of the window (never below a readable size: then it scrolls, and follows the
-node the step processes), zooms with the buttons, the keys or ctrl+wheel, and pans by dragging,
-the wheel or the scrollbars. The stepper's outlines are explained under the picture.
+fits the width of the window (never below a readable size: then it scrolls, and keeps each
+frame's focus, such as the node the step processes and its inputs, in view), zooms with the
+buttons, the keys or ctrl+wheel, and pans by dragging, the wheel or the scrollbars. The
+stepper's outlines are explained under the picture.
 
 Everything is inline: the SVG, the frames' data (JSON in which ``<``, ``>`` and ``&`` are
 written as ``\\u003c``, ``\\u003e``, ``\\u0026``, so no label can end the script) and the script. A
@@ -52,7 +53,7 @@ h1 { font-size: 15px; margin: 0; font-weight: 600; }
 #slider { flex: 1 1 12em; min-width: 8em; }
 #counter { font-variant-numeric: tabular-nums; min-width: 6.5em; }
 .group { display: flex; align-items: center; gap: .25em; }
-#stage { flex: 1 1 auto; min-height: 120px; overflow: auto; scrollbar-gutter: stable;
+#stage { flex: 1 1 auto; min-height: 120px; overflow: auto;
          border: 1px solid #ddd; border-radius: 4px; cursor: grab; background: #fff; }
 #stage.dragging { cursor: grabbing; user-select: none; }
 #stage svg { display: block; }
@@ -143,21 +144,32 @@ _SCRIPT = r"""
     fitting = true;
     var z = fitWidth();
     if (readable) { z = Math.max(z, Math.min(1, data.readable / textSize)); }
-    setZoom(z);
+    var rect = stage.getBoundingClientRect();
+    setZoom(z, rect.left, rect.top);   // the top left stays where it is
     follow();
   }
   function zoomBy(f, x, y) { fitting = false; setZoom(zoom * f, x, y); }
-  function follow() {   // keep the node this step processes in view
-    var node = svg.querySelector(".step-current");
-    if (node === null) { return; }
-    var r = node.getBoundingClientRect(), s = stage.getBoundingClientRect();
-    var pad = 24;
-    if (r.left < s.left + pad || r.right > s.left + stage.clientWidth - pad) {
-      stage.scrollLeft += (r.left + r.right) / 2 - (s.left + stage.clientWidth / 2);
-    }
-    if (r.top < s.top + pad || r.bottom > s.top + stage.clientHeight - pad) {
-      stage.scrollTop += (r.top + r.bottom) / 2 - (s.top + stage.clientHeight / 2);
-    }
+  // Keep the frame's focus in view (for the stepper: the node it processes and its inputs),
+  // scrolling as little as possible; if it is bigger than the view, its first element.
+  function into(lo, hi, first, viewLo, viewHi) {
+    var pad = 16;
+    if (hi - lo > viewHi - viewLo - 2 * pad) { lo = first[0]; hi = first[1]; }
+    if (lo < viewLo + pad) { return lo - viewLo - pad; }
+    if (hi > viewHi - pad) { return Math.min(hi - viewHi + pad, lo - viewLo - pad); }
+    return 0;
+  }
+  function follow() {
+    var rects = data.focus[current].map(function (id) { return svg.getElementById(id); })
+      .filter(function (el) { return el !== null; })
+      .map(function (el) { return el.getBoundingClientRect(); });
+    if (rects.length === 0) { return; }
+    var s = stage.getBoundingClientRect(), r0 = rects[0];
+    var left = Math.min.apply(null, rects.map(function (r) { return r.left; }));
+    var right = Math.max.apply(null, rects.map(function (r) { return r.right; }));
+    var top = Math.min.apply(null, rects.map(function (r) { return r.top; }));
+    var bottom = Math.max.apply(null, rects.map(function (r) { return r.bottom; }));
+    stage.scrollLeft += into(left, right, [r0.left, r0.right], s.left, s.left + stage.clientWidth);
+    stage.scrollTop += into(top, bottom, [r0.top, r0.bottom], s.top, s.top + stage.clientHeight);
   }
   stage.addEventListener("wheel", function (event) {
     if (!event.ctrlKey && !event.metaKey) { return; }   // plain wheel scrolls (pans)
@@ -293,9 +305,9 @@ def _tag(el: ET.Element) -> str:
     return el.tag
 
 
-def _split(frames: Sequence[tuple[str, str]]) -> tuple[str, list[str], list[str], list[list[int]], float]:
+def _split(frames: Sequence[Frame]) -> tuple[str, list[str], list[str], list[list[int]], float]:
     """Frame 0's SVG, the ids of its changing parts, every version of them, each frame's versions."""
-    roots = [_parse(svg, i) for i, (svg, _) in enumerate(frames)]
+    roots = [_parse(f[0], i) for i, f in enumerate(frames)]
     first = roots[0]
     for i, root in enumerate(roots[1:], start=1):
         if root.attrib != first.attrib:
@@ -333,19 +345,24 @@ def _split(frames: Sequence[tuple[str, str]]) -> tuple[str, list[str], list[str]
     return body, [ids[j] for j in changing], versions, table, float(sizes[0]) if sizes else 14.0  # type: ignore[misc]
 
 
-def player_html(frames: Sequence[tuple[str, str]], title: str = "", legend: str = "", counter: str = "step",
+Frame = tuple[str, str] | tuple[str, str, Sequence[str]]
+"""``(svg_text, caption)``, or ``(svg_text, caption, ids)``: the ids of elements to keep in view."""
+
+
+def player_html(frames: Sequence[Frame], title: str = "", legend: str = "", counter: str = "step",
                 readable: float = 11.0) -> str:
-    """One HTML page playing ``frames``, a list of ``(svg_text, caption)``; needs at least one.
+    """One HTML page playing ``frames`` (see :data:`Frame`); needs at least one.
 
     The frames must be restylings of one layout (the same size and the same elements; the ones
-    that change need an ``id``). ``counter`` names a frame under the slider (``step 3 / 5``);
+    that change need an ``id``). ``counter`` names a frame beside the slider (``step 3 / 5``);
     ``readable`` is the smallest size (px) the picture's text is fitted to before it scrolls.
     """
     if len(frames) == 0:
         raise ValueError("player_html: need at least one frame, got none")
     svg, ids, versions, table, font_size = _split(frames)
     data = {
-        "captions": [str(text) for _, text in frames], "units": ids, "versions": versions, "frames": table,
+        "captions": [str(f[1]) for f in frames], "units": ids, "versions": versions, "frames": table,
+        "focus": [[str(i) for i in f[2]] if len(f) > 2 else [] for f in frames],  # type: ignore[misc]
         "counter": counter, "fontSize": font_size, "readable": readable,
     }
     n = len(frames)
@@ -393,7 +410,7 @@ def player_html(frames: Sequence[tuple[str, str]], title: str = "", legend: str 
 class Player:
     """The player page; shows inline in Jupyter (``_repr_html_``) and saves with :meth:`save`."""
 
-    def __init__(self, page: str, height: int = 640, frames: int = 0) -> None:
+    def __init__(self, page: str, height: int = 600, frames: int = 0) -> None:
         self.html = page
         """The self-contained page (what :meth:`save` writes)."""
         self.height = height
