@@ -282,3 +282,13 @@ def test_animate_errors(tmp_path: Path) -> None:
         animate(neuron(), height=50)
     with pytest.raises(TypeError, match="animate: node_attrs is set by the player"):
         animate(neuron(), node_attrs=lambda v: {})
+    o = neuron()
+    with pytest.raises(ValueError, match="animate: collapse='neuron' is not supported"):
+        animate(o, collapse="neuron")
+    assert o.grad == 0.0  # refused before any step
+
+
+@pytest.mark.needs_dot
+def test_without_blame_nothing_is_filled() -> None:
+    shots, _ = frames(neuron(), blame=False)
+    assert all(box.fill == "none" for svg, _, _ in shots for box in read(svg)[1].values())

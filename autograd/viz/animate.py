@@ -39,7 +39,7 @@ from ..stepper import Step, Stepper, describe, number
 from ..value import Value
 
 if TYPE_CHECKING:
-    from .player import Player
+    from .player import Player, Reel
     from .render import Drawing
 
 __all__ = [
@@ -139,7 +139,7 @@ def caption(stepper: Stepper, step: Step | None) -> str:
     if step is not None:
         return str(step)
     root = stepper.root
-    what = describe(root, stepper.names) if not root.is_leaf else stepper.names[id(root)]
+    what = _what(stepper)
     return (
         f"step 0/{stepper.total}  forward done: L = {what} = {number(root.data)}. No blame yet.\n"
         f"Backward starts at L with dL/dL = {number(stepper.seed)} and pushes the blame into the "
@@ -149,9 +149,12 @@ def caption(stepper: Stepper, step: Step | None) -> str:
 
 def title(stepper: Stepper) -> str:
     """The player's heading: what L is."""
+    return f"Backward, step by step: L = {_what(stepper)} = {number(stepper.root.data)}"
+
+
+def _what(stepper: Stepper) -> str:
     root = stepper.root
-    what = describe(root, stepper.names) if not root.is_leaf else stepper.names[id(root)]
-    return f"Backward, step by step: L = {what} = {number(root.data)}"
+    return describe(root, stepper.names) if not root.is_leaf else stepper.names[id(root)]
 
 
 # -- frames: one layout, restyled ----------------------------------------------------------------
@@ -230,10 +233,6 @@ def _legend_above(g: Drawing) -> None:
             return
 
 
-def _tag(el: ET.Element) -> str:
-    return el.tag
-
-
 def _title(group: ET.Element) -> str:
     t = group.find("title")
     return (t.text or "") if t is not None else ""
@@ -245,16 +244,27 @@ def _points_box(el: ET.Element) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+_MARKER = re.compile(r'<g id="@unit(\d+)" ?/>')
+
+
+def _serialize(el: ET.Element) -> str:
+    tail, el.tail = el.tail, None
+    try:
+        return ET.tostring(el, encoding="unicode")
+    finally:
+        el.tail = tail
+
+
 class _Restyler:
     """Sets one frame's styles on the laid-out SVG, in place; every change is undone by the next."""
 
-    def __init__(self, svg: ET.Element, run: _Run) -> None:
+    def __init__(self, svg: ET.Element, run: _Run, blame: bool = True) -> None:
         self.svg = svg
         self.run = run
         order = run.stepper.order
         finals = run.grads[-1]
         # One colour scale for every frame: the largest finite |grad| once backward is done.
-        self.largest = max((abs(x) for x in finals if math.isfinite(x)), default=0.0)
+        self.largest = max((abs(x) for x in finals if math.isfinite(x)), default=0.0) if blame else 0.0
         self.nodes: dict[int, ET.Element] = {}
         self.edges: list[tuple[ET.Element, int]] = []  # input edge group, index of its user
         self.original: dict[int, tuple[dict[str, str], str | None]] = {}
@@ -273,10 +283,10 @@ class _Restyler:
         self.grad_text: dict[int, ET.Element] = {}
         self.xlabel: dict[int, ET.Element] = {}
         for i, group in self.nodes.items():
-            outline = next((el for el in group.iter() if _tag(el) == "polygon"), None)
+            outline = next((el for el in group.iter() if el.tag == "polygon"), None)
             box = _points_box(outline) if outline is not None else None
             for el in group.iter():
-                if _tag(el) != "text":
+                if el.tag != "text":
                     continue
                 x, y = float(el.get("x", "0")), float(el.get("y", "0"))
                 if box is not None and not (box[0] <= x <= box[2] and box[1] <= y <= box[3]):
@@ -301,18 +311,57 @@ class _Restyler:
         inputs = dict.fromkeys(index[id(p)] for p in order[current[0]]._edges[0::2])
         return [self.nodes[i].get("id", "") for i in (current[0], *inputs) if i in self.nodes]
 
-    def frame(self, k: int) -> str:
-        """The SVG text of frame ``k``."""
-        run = self.run
-        grads, states, stepped = run.grads[k], run.states[k], run.stepped[k]
-        for i, group in self.nodes.items():
-            self._restore(group)
-            self._style_node(i, group, grads[i], states[i])
-        for group, user in self.edges:
-            self._restore(group)
-            if run.position.get(id(run.stepper.order[user]), math.inf) > stepped:
-                self._style_unsent(group)
-        return ET.tostring(self.svg, encoding="unicode")
+    def reel(self) -> Reel:
+        """Every frame, split as the player plays them: frame 0's SVG, then each node's and edge's look.
+
+        Each look (a node in one state with one grad, an edge sent or not) is serialized once.
+        """
+        from .player import Reel
+
+        run, order = self.run, self.run.stepper.order
+        units = [(g, i, True) for i, g in self.nodes.items()] + [(g, user, False) for g, user in self.edges]
+        versions: list[str] = []
+        index: dict[str, int] = {}
+        table: list[list[int]] = [[] for _ in run.captions]
+        for group, i, is_node in units:
+            looks: dict[object, int] = {}
+            for k in range(len(run.captions)):
+                if is_node:
+                    key: object = (run.states[k][i], repr(run.grads[k][i]))
+                else:
+                    key = run.position.get(id(order[i]), math.inf) <= run.stepped[k]  # blame sent?
+                if key not in looks:
+                    self._restore(group)
+                    if is_node:
+                        self._style_node(i, group, run.grads[k][i], run.states[k][i])
+                    elif not key:
+                        self._style_unsent(group)
+                    text = _serialize(group)
+                    looks[key] = index.setdefault(text, len(index))
+                    if looks[key] == len(versions):
+                        versions.append(text)
+                table[k].append(looks[key])
+        # The rest of the SVG never changes: one template with a marker where each node or edge goes.
+        where = {id(g): j for j, (g, _, _) in enumerate(units)}
+        for parent in list(self.svg.iter()):
+            for position, child in enumerate(list(parent)):
+                if id(child) in where:
+                    marker = ET.Element("g", {"id": f"@unit{where[id(child)]}"})
+                    marker.tail = child.tail
+                    parent[position] = marker
+        self.template = ET.tostring(self.svg, encoding="unicode")
+        self.versions, self.table = versions, table
+        first = next((el for g in self.nodes.values() for el in g.iter("text") if el.get("font-size")), None)
+        return Reel(
+            svg=self.svg_of(0), units=[g.get("id", "") for g, _, _ in units], versions=versions, table=table,
+            captions=list(run.captions), focus=[self.focus(k) for k in range(len(run.captions))],
+            font_size=float(first.get("font-size", "14")) if first is not None else 14.0,
+        )
+
+    def svg_of(self, k: int) -> str:
+        """The whole SVG text of frame ``k`` (after :meth:`reel`)."""
+        row = self.table[k]
+        return _MARKER.sub(lambda m: self.versions[row[int(m.group(1))]], self.template)
 
     def _style_node(self, i: int, group: ET.Element, grad: float, state: str) -> None:
         style = STATES[state]
@@ -320,7 +369,7 @@ class _Restyler:
         pending = "dashed" in style.get("style", "")
         fill = None if pending else blame_color(grad, self.largest)
         ink = style.get("fontcolor") or text_color(fill)
-        shapes = [el for el in group.iter() if _tag(el) == "polygon"]
+        shapes = [el for el in group.iter() if el.tag == "polygon"]
         if shapes:
             outline = shapes[0]
             outline.set("fill", fill or "none")
@@ -332,9 +381,9 @@ class _Restyler:
                 separator.set("fill", ink)
                 separator.set("stroke", ink)
         for el in group.iter():
-            if _tag(el) == "text":
+            if el.tag == "text":
                 el.set("fill", ink)
-            elif _tag(el) == "a" and el.get(XLINK_TITLE):
+            elif el.tag == "a" and el.get(XLINK_TITLE):
                 final = f"grad = {_precise(self.run.grads[-1][i])}"
                 el.set(XLINK_TITLE, el.get(XLINK_TITLE, "").replace(final, f"grad = {_precise(grad)}", 1))
         if i in self.grad_text:
@@ -345,7 +394,7 @@ class _Restyler:
     def _style_unsent(self, group: ET.Element) -> None:
         group.set("class", "edge blame-pending")
         for el in group.iter():
-            tag = _tag(el)
+            tag = el.tag
             if tag == "path":
                 el.set("stroke", PENDING_EDGE_COLOR)
                 el.set("stroke-width", "1")
@@ -364,17 +413,26 @@ def frames(loss: Value, *, seed: float = 1.0, **draw_options: Any) -> tuple[list
     """Run backward from ``loss`` step by step: ``([(svg, caption, focus), ...], title)``, frame 0 first.
 
     ``focus`` lists the ids of the SVG groups the player keeps in view (the node the step
-    processes, then its inputs).
-
-    The pass runs to the end (grads as ``backward()`` leaves them). If drawing fails, every grad
-    is put back as it was.
+    processes, then its inputs). The pass runs to the end (grads as ``backward()`` leaves them).
+    If drawing fails, every grad is put back as it was.
     """
+    restyler, heading = _restyled(loss, seed, draw_options)
+    reel = restyler.reel()
+    return [(restyler.svg_of(k), text, reel.focus[k]) for k, text in enumerate(reel.captions)], heading
+
+
+def _restyled(loss: Value, seed: float, draw_options: dict[str, Any]) -> tuple[_Restyler, str]:
     from .draw import draw
 
     if not isinstance(loss, Value):
         raise TypeError(f"animate: expected a Value, got {type(loss).__name__} ({loss!r})")
     if "node_attrs" in draw_options:
         raise TypeError("animate: node_attrs is set by the player (it marks the progress); leave it out")
+    if draw_options.get("collapse") is not None:
+        raise ValueError(
+            f"animate: collapse={draw_options['collapse']!r} is not supported: each frame is one step "
+            f"of one node, which a collapsed box would hide; animate a smaller graph (one example, one neuron)"
+        )
     stepper = Stepper(loss, seed)
     if stepper.total == 0:
         raise ValueError(f"animate: {loss!r} is a leaf; backward has no steps to show")
@@ -382,13 +440,12 @@ def frames(loss: Value, *, seed: float = 1.0, **draw_options: Any) -> tuple[list
     before = [v.grad for v in stepper.order]
     try:
         run = _Run(stepper)
-        restyler = _Restyler(_layout(run, draw_options), run)
-        out = [(restyler.frame(k), text, restyler.focus(k)) for k, text in enumerate(run.captions)]
+        restyler = _Restyler(_layout(run, draw_options), run, blame=draw_options.get("blame", True))
     except BaseException:
         for v, g in zip(stepper.order, before):
             v.grad = g
         raise
-    return out, title(stepper)
+    return restyler, title(stepper)
 
 
 @overload
@@ -407,7 +464,7 @@ def animate(loss: Value, path: str | os.PathLike[str] | None = None, *, seed: fl
     the frames as ``<path stem>_frames/step_000.svg``... and returns the page's path.
     ``draw_options`` go to :func:`autograd.draw` (``rankdir``, ``max_nodes``, ...).
     """
-    from .player import Player, player_html
+    from .player import Player, reel_html
 
     page = None
     if path is not None:
@@ -418,13 +475,15 @@ def animate(loss: Value, path: str | os.PathLike[str] | None = None, *, seed: fl
             raise ValueError(f"animate: path must end in .html, got {str(path)!r}")
     if isinstance(height, bool) or not isinstance(height, int) or height < 200:
         raise ValueError(f"animate: height must be an int of at least 200 (pixels), got {height!r}")
-    shots, heading = frames(loss, seed=seed, **draw_options)
-    text = player_html(shots, title=heading, legend=LEGEND)
+    restyler, heading = _restyled(loss, seed, draw_options)
+    reel = restyler.reel()
+    text = reel_html(reel, title=heading, legend=LEGEND)
     if page is None:
-        return Player(text, height=height, frames=len(shots))
+        return Player(text, height=height, frames=len(reel.captions))
     frames_dir = page.with_name(page.stem + "_frames")
     frames_dir.mkdir(parents=True, exist_ok=True)
-    for k, (svg, _, _) in enumerate(shots):
+    for k in range(len(reel.captions)):
+        svg = restyler.svg_of(k)
         (frames_dir / f"step_{k:03d}.svg").write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n",
                                                       encoding="utf-8")
     page.write_text(text, encoding="utf-8")
