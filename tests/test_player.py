@@ -96,6 +96,15 @@ MEASURE = """() => {
 }"""
 
 
+# Ask for an image from the network; the page's Content-Security-Policy must refuse it.
+CSP_PROBE = """() => new Promise((done) => {
+  document.addEventListener("securitypolicyviolation", (e) => done(e.effectiveDirective));
+  const img = new Image();
+  img.src = "http://127.0.0.1:9/probe.png";
+  setTimeout(() => done("not refused"), 3000);
+})"""
+
+
 def grad_text_inside(box: dict[str, Any]) -> bool:
     left, top, width, height = box["box"]
     return all(left <= b[0] and b[0] + b[2] <= left + width + 0.5
@@ -157,6 +166,7 @@ def test_player_steps_with_buttons_slider_keys_and_play(browser: Any, tmp_path: 
 
     assert problems == []
     assert all(url.startswith("file://") for url in requests), requests
+    assert page.evaluate(CSP_PROBE) == "img-src"
 
 
 @pytest.mark.needs_dot
@@ -323,3 +333,4 @@ def test_inline_player_plays_in_an_exported_notebook(browser: Any, tmp_path: Pat
     assert (frame.locator("#sentence").text_content() or "").startswith("step 5/5  n2 = x1 * w1")
     assert frame.locator("#stage svg").count() == 1
     assert problems == []
+    assert inner.evaluate(CSP_PROBE) == "img-src"  # the page's own policy holds inside the notebook
