@@ -218,7 +218,7 @@ def test_animate_writes_frame_0_one_frame_per_step_and_one_page(tmp_path: Path) 
 
 
 @pytest.mark.needs_dot
-def test_animate_without_a_path_shows_inline() -> None:
+def test_animate_without_a_path_shows_inline(tmp_path: Path) -> None:
     player = animate(neuron(), height=500)
     assert isinstance(player, Player) and player.frames == 6
     shown = player._repr_html_()
@@ -226,6 +226,10 @@ def test_animate_without_a_path_shows_inline() -> None:
     assert match is not None, shown[:300]
     assert htmllib.unescape(match[1]) == player.html  # the whole page, with its own CSP
     assert "Content-Security-Policy" in player.html and "<script" in player.html
+    assert repr(player) == "<Player of 6 frames: shows inline in Jupyter; .save(path) writes the page>"
+    assert player.save(tmp_path / "p.html").read_text() == player.html
+    with pytest.raises(ValueError, match=r"Player.save: path must end in .html, got '.*p.svg'"):
+        player.save(tmp_path / "p.svg")
 
 
 @pytest.mark.needs_dot

@@ -61,7 +61,8 @@ PENDING_EDGE_COLOR = "#d0d0d0"
 
 LEGEND = (
     "Fill: blame so far (red: raising the value raises L; blue: lowers it), on one scale in every "
-    "frame: the grads once backward is done. Edge label: the blame it sends, local derivative x upstream grad."
+    "frame: the grads once backward is done. "
+    "Edge label: the blame it sends, local derivative x upstream grad."
 )
 """The note under the player's outline legend."""
 
@@ -409,7 +410,9 @@ class _Restyler:
                 el.set(XLINK_TITLE, "blame not sent yet")
 
 
-def frames(loss: Value, *, seed: float = 1.0, **draw_options: Any) -> tuple[list[tuple[str, str, list[str]]], str]:
+def frames(
+    loss: Value, *, seed: float = 1.0, **draw_options: Any
+) -> tuple[list[tuple[str, str, list[str]]], str]:
     """Run backward from ``loss`` step by step: ``([(svg, caption, focus), ...], title)``, frame 0 first.
 
     ``focus`` lists the ids of the SVG groups the player keeps in view (the node the step
@@ -431,7 +434,8 @@ def _restyled(loss: Value, seed: float, draw_options: dict[str, Any]) -> tuple[_
     if draw_options.get("collapse") is not None:
         raise ValueError(
             f"animate: collapse={draw_options['collapse']!r} is not supported: each frame is one step "
-            f"of one node, which a collapsed box would hide; animate a smaller graph (one example, one neuron)"
+            f"of one node, which a collapsed box would hide; animate a smaller graph "
+            f"(one example, one neuron)"
         )
     stepper = Stepper(loss, seed)
     if stepper.total == 0:
@@ -449,7 +453,8 @@ def _restyled(loss: Value, seed: float, draw_options: dict[str, Any]) -> tuple[_
 
 
 @overload
-def animate(loss: Value, path: None = None, *, seed: float = 1.0, height: int = 600, **draw_options: Any) -> Player: ...
+def animate(loss: Value, path: None = None, *, seed: float = 1.0, height: int = 600,
+            **draw_options: Any) -> Player: ...
 @overload
 def animate(loss: Value, path: str | os.PathLike[str], *, seed: float = 1.0, height: int = 600,
             **draw_options: Any) -> Path: ...

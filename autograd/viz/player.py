@@ -19,7 +19,8 @@ Content-Security-Policy forbids every network request, so the page works offline
 file:// URL. :class:`Player` shows the same page inline in Jupyter, in an ``<iframe srcdoc>`` that
 carries the page's own policy and keeps its ids, styles and keys apart from the notebook's.
 
->>> page = player_html([("<svg><g id='a'>1</g><g/></svg>", "first"), ("<svg><g id='a'>2</g><g/></svg>", "second")])
+>>> page = player_html([("<svg><g id='a'>1</g><g/></svg>", "first"),
+...                     ("<svg><g id='a'>2</g><g/></svg>", "second")])
 >>> page.count('<g id="a">'), page.count('"second"')   # the SVG once; frame 1 as data
 (1, 1)
 """
@@ -299,11 +300,7 @@ def _serialize(el: ET.Element) -> str:
 def _units(root: ET.Element) -> ET.Element:
     """The element whose children are the parts that may change: Graphviz's one top ``<g>``, else the root."""
     kids = list(root)
-    return kids[0] if len(kids) == 1 and _tag(kids[0]) == "g" else root
-
-
-def _tag(el: ET.Element) -> str:
-    return el.tag
+    return kids[0] if len(kids) == 1 and kids[0].tag == "g" else root
 
 
 @dataclass(frozen=True)
@@ -342,12 +339,16 @@ def _split(frames: Sequence[Frame]) -> Reel:
     for i, (parent, kids) in enumerate(zip(parents[1:], children[1:]), start=1):
         same = (parent.attrib, parent.text) == (parents[0].attrib, parents[0].text)
         if not same or [el.get("id") for el in kids] != ids:
-            raise ValueError(f"player_html: frame {i} has other elements than frame 0; frames must share one layout")
+            raise ValueError(
+                f"player_html: frame {i} has other elements than frame 0; frames must share one layout"
+            )
     texts = [[_serialize(el) for el in kids] for kids in children]
     changing = [j for j in range(len(ids)) if any(t[j] != texts[0][j] for t in texts)]
     for j in changing:
         if not ids[j]:
-            raise ValueError(f"player_html: an element that changes between frames has no id: {texts[0][j][:80]!r}")
+            raise ValueError(
+                f"player_html: an element that changes between frames has no id: {texts[0][j][:80]!r}"
+            )
     versions: list[str] = []
     index: dict[str, int] = {}
     table = []
@@ -387,7 +388,8 @@ def player_html(frames: Sequence[Frame], title: str = "", legend: str = "", coun
     return reel_html(_split(frames), title, legend, counter, readable)
 
 
-def reel_html(reel: Reel, title: str = "", legend: str = "", counter: str = "step", readable: float = 11.0) -> str:
+def reel_html(reel: Reel, title: str = "", legend: str = "", counter: str = "step",
+              readable: float = 11.0) -> str:
     """:func:`player_html` for frames already split (what :func:`autograd.animate` makes)."""
     n = len(reel.captions)
     if n == 0:
