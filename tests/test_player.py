@@ -92,7 +92,9 @@ MEASURE = """() => {
     };
   }
   const legend = [...svg.querySelectorAll("#graph0 > text")].map(t => t.textContent);
-  return { boxes, legend, svg: r(svg), stageWidth: stage.clientWidth, counter: document.getElementById("counter").textContent };
+  const edgeText = [...svg.querySelectorAll("g.edge text")].filter(t => getComputedStyle(t).visibility !== "hidden")
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return { boxes, legend, edgeText, svg: r(svg), stageWidth: stage.clientWidth, counter: document.getElementById("counter").textContent };
 }"""
 
 
@@ -202,6 +204,8 @@ def test_one_layout_one_scale_and_readable_at_1280(browser: Any, tmp_path: Path)
     assert first["svg"][2] <= first["stageWidth"] + 1
     sizes = [px for b in first["boxes"].values() for px in b["px"]]
     assert min(sizes) >= 11.0, sizes
+    assert first["edgeText"] == [] and len(last["edgeText"]) == 9  # blame not sent, then all sent
+    assert min(last["edgeText"]) >= 11.0, last["edgeText"]  # the numbers being sent, as big
     heights = [t[1][3] for b in first["boxes"].values() for t in b["texts"]]
     assert min(heights) >= 11.0  # the glyph boxes on screen agree
 

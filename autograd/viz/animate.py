@@ -207,6 +207,8 @@ def _layout(run: _Run, draw_options: dict[str, Any]) -> ET.Element:
     names = stepper.names
     g = draw(stepper.root, node_attrs=lambda v: {} if v.label else {"xlabel": names[id(v)]}, **draw_options)
     g.graph_attr.setdefault("ranksep", RANKSEP)
+    # The edge labels are the blame each step sends: as big as the boxes' text (draw's are smaller).
+    g.edge_attr["fontsize"] = g.node_attr.get("fontsize", "11")
     for i, v in enumerate(stepper.order):
         final = f">grad {num(v.grad)}<"
         widest = max((f">grad {num(frame[i])}<" for frame in run.grads), key=_text_width)
