@@ -55,7 +55,7 @@ h1 { font-size: 15px; margin: 0; font-weight: 600; }
 #slider { flex: 1 1 12em; min-width: 8em; }
 #counter { font-variant-numeric: tabular-nums; min-width: 6.5em; }
 .group { display: flex; align-items: center; gap: .25em; }
-#stage { flex: 1 1 auto; min-height: 120px; overflow: auto;
+#stage { flex: 0 1 auto; min-height: 120px; overflow: auto;
          border: 1px solid #ddd; border-radius: 4px; cursor: grab; background: #fff; }
 #stage.dragging { cursor: grabbing; user-select: none; }
 #stage svg { display: block; }
