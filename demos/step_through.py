@@ -6,9 +6,12 @@ The neuron is o = tanh(x1*w1 + x2*w2 + b) with x1=2, x2=0, w1=-3, w2=1, b=6.8813
 (so that o = 1/sqrt(2)). The script prints every step of backward as the chain rule with
 numbers, then explains where w1's gradient came from, and writes to the output folder:
 
-- ``step_through.html``: a self-contained page playing backward frame by frame (previous/next,
-  slider, arrow keys), with each step's sentence under the picture;
-- ``step_through_frames/step_001.svg`` ...: the frames themselves.
+- ``step_through.html``: a self-contained page playing backward frame by frame: frame 0 (forward
+  done, no blame yet), then one frame per step, with each step's sentence under the picture
+  (play/pause and speed, previous/next, slider, arrow keys and space; zoom and pan);
+- ``step_through_frames/step_000.svg`` ...: the frames themselves (one layout, restyled).
+
+In a notebook, ``autograd.animate(o)`` (no path) shows the same player inline.
 
 Drawing needs Graphviz's ``dot`` (``python3 dev.py`` installs it) or graphviz-pure. The
 numbers are fixed, so there is no random seed.
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     fresh, _ = neuron()  # animate runs its own pass; a fresh graph keeps the leaf grads single
     args.out.mkdir(parents=True, exist_ok=True)
     page = autograd.animate(fresh, args.out / "step_through.html")
-    print(f"\nwrote {page} (open it in a browser) and {stepper.total} frames in {page.stem}_frames/")
+    print(f"\nwrote {page} (open it in a browser) and {stepper.total + 1} frames in {page.stem}_frames/")
 
 
 if __name__ == "__main__":

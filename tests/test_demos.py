@@ -83,8 +83,8 @@ def test_step_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "dL/dw1 += (x1) = 2.000 x 0.500 = 1.000" in printed and "1.000   = w1.grad" in printed
     assert "grads: x1 -1.5000  x2 +0.5000  w1 +1.0000  w2 +0.0000  b +0.5000" in printed
     page = (tmp_path / "step_through.html").read_text()
-    assert page.count("<template") == 5 and "step 5/5  n1 = x1 * w1" in page
-    assert len(list((tmp_path / "step_through_frames").glob("step_*.svg"))) == 5
+    assert "step 0/5  forward done" in page and "step 5/5  n1 = x1 * w1" in page
+    assert len(list((tmp_path / "step_through_frames").glob("step_*.svg"))) == 6  # frame 0 and 5 steps
 
 
 def test_digits(tmp_path: Path, capsys) -> None:
