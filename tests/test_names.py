@@ -154,22 +154,21 @@ def test_draw_svg_boxes(build: Build) -> None:
 
 
 @pytest.mark.parametrize("build", GRAPHS, ids=ids)
-def test_animate_captions(build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograd.viz import player, render
+@pytest.mark.needs_dot
+def test_animate_captions(build: Build) -> None:
+    from autograd.viz import animate
 
     root, order, names = expected(build)
     reference = [str(step) for step in backward_steps(build(*leaves(build)))]  # a twin graph's sentences
     MODEL.zero_grad()
-    pages: list[tuple[list, str]] = []
-    monkeypatch.setattr(render, "to_bytes", lambda drawing, fmt: drawing.source.encode())  # no dot needed
-    monkeypatch.setattr(player, "player_html", lambda frames, title, legend: pages.append((list(frames), title)) or "")
-    autograd.animate(root, tmp_path / "p.html")
-    (frames, title), = pages
-    assert [caption for _, caption in frames] == reference
+    frames, title = animate.frames(root)
+    captions = [caption for _, caption, _ in frames]
+    assert captions[0].startswith(f"step 0/{len(reference)}  forward done")
+    assert captions[1:] == reference
     assert title.startswith(f"Backward, step by step: L = {names[id(root)]} = ")
-    for k, (dot_source, caption) in enumerate(frames):
-        current = re.search(r"^\s*n\d+ \[.*?<B>(.*?)</B>.*step-current", dot_source, flags=re.M)
-        assert current and caption.startswith(f"step {k + 1}/{len(frames)}  {current.group(1)} = ")
+    for k, (svg, caption, _) in enumerate(frames[1:], 1):
+        current = re.search(r'<g id="[^"]*" class="node step-current">.*?<text[^>]*>(?:<[^>]+>)*([^<]+)<', svg, flags=re.S)
+        assert current and caption.startswith(f"step {k}/{len(reference)}  {current.group(1)} = ")
 
 
 @pytest.mark.parametrize("build", GRAPHS, ids=ids)

@@ -334,7 +334,7 @@ def test_inline_player_plays_in_an_exported_notebook(browser: Any, tmp_path: Pat
     frame.locator("#play").click()
     inner = next(f for f in page.frames if f.url == "about:srcdoc")
     inner.wait_for_function("() => document.getElementById('counter').textContent === 'step 5 / 5'", timeout=10000)
-    assert (frame.locator("#sentence").text_content() or "").startswith("step 5/5  n2 = x1 * w1")
+    assert (frame.locator("#sentence").text_content() or "").startswith("step 5/5  n1 = x1 * w1")
     assert frame.locator("#stage svg").count() == 1
     assert problems == []
     assert inner.evaluate(CSP_PROBE) == "img-src"  # the page's own policy holds inside the notebook
