@@ -57,7 +57,7 @@ POSITIVE_WEIGHT = "#1b7837"
 """Colour of a positive weight with ``lines="weights"`` (ColorBrewer PRGn green)."""
 NEGATIVE_WEIGHT = "#762a83"
 """Colour of a negative weight with ``lines="weights"`` (ColorBrewer PRGn purple)."""
-NO_BLAME = "#c8c8c8"
+NO_BLAME = "#e8e8e8"
 """Colour of a line whose weight has no blame at all (d(loss)/dw == 0)."""
 
 DEFAULT_MAX_WEIGHTS = 4000
@@ -139,7 +139,7 @@ def draw(
     grads = _weight_blame(layers, loss)
     largest = max((abs(b) for b in blame.values() if math.isfinite(b)), default=0.0)
     if lines == "blame":
-        value = {key: grads[key] for key in grads}
+        value = {key: grads[key] for key, _ in _weights(layers)}
     else:
         value = {key: w.data for key, w in _weights(layers)}
     largest_line = max((abs(v) for v in value.values() if math.isfinite(v)), default=0.0)
@@ -160,7 +160,7 @@ def draw(
         name="network",
         graph_attr={"rankdir": rankdir, "fontname": FONT, "fontsize": FONT_SIZE, "splines": "line",
                     "nodesep": "0.15", "ranksep": "1.8", "outputorder": "edgesfirst",
-                    "labelloc": "b", "labeljust": "c"},
+                    "labelloc": "b", "labeljust": "c", "remincross": "false"},  # remincross: keep the order
         node_attr={"fontname": FONT, "fontsize": FONT_SIZE},
         edge_attr={"arrowhead": "none"},
     )
@@ -173,7 +173,8 @@ def draw(
             title += f"\ntop {top_k} of {layer.nin} lines in each\n({hidden_in_layer[i]} of {layer.nin * layer.nout} not drawn)"
         nodes = [
             _neuron_node(i, j, n, blame.get((i, j)), uses.get((i, j), 0), (i, j) in dead, largest,
-                         [(k, value[(i, j, k)]) for k in range(layer.nin) if k not in shown[(i, j)]], lines)
+                         [(k, value[(i, j, k)]) for k in range(layer.nin) if k not in shown[(i, j)]], lines,
+                         grads[(i, j, "b")])
             for j, n in enumerate(layer.neurons)
         ]
         columns.append((title, nodes))
@@ -239,12 +240,11 @@ def _input_names(names: Sequence[str] | None, nin: int) -> list[str]:
     return names
 
 
-def _weight_blame(layers: list[Layer], loss: Value | None) -> dict[tuple[int, int, int], float]:
-    """d(loss)/dw per weight: the sum of ``local x upstream grad`` over the loss graph's edges into w.
-
-    Without a loss, ``w.grad`` (whatever the last ``backward()`` left there).
+def _weight_blame(layers: list[Layer], loss: Value | None) -> dict[tuple, float]:
+    """d(loss)/dw per weight ``(i, j, k)`` and bias ``(i, j, "b")``: the sum of ``local x upstream
+    grad`` over the loss graph's edges into it. Without a loss, ``w.grad`` (from the last backward).
     """
-    weights = _weights(layers)
+    weights = _weights(layers) + [((i, j, "b"), n.b) for i, layer in enumerate(layers) for j, n in enumerate(layer.neurons)]
     if loss is None:
         return {key: w.grad for key, w in weights}
     where = {id(w): key for key, w in weights}
@@ -295,14 +295,14 @@ def _input_node(k: int, name: str) -> str:
 
 
 def _neuron_node(i: int, j: int, n: Neuron, blame: float | None, uses: int, dead: bool, largest: float,
-                 hidden: list[tuple[int, float]], lines: str) -> str:
+                 hidden: list[tuple[int, float]], lines: str, bias_blame: float) -> str:
     fill = blame_color(blame, largest) if blame is not None else None
     tip = f"L{i}N{j} = layers.{i}.neurons.{j} ({n.activation})"
     if blame is not None:
         tip += f"\nblame dL/d(output) = {number(blame)}, summed over {uses} use{'s' if uses != 1 else ''}"
     if dead:
         tip += f"\n{n.activation} was 0 on {'all ' if uses > 1 else ''}{uses} use{'s' if uses != 1 else ''}: no blame reaches its weights"
-    tip += f"\nb = {number(n.b.data)}, dL/db = {number(n.b.grad)}"
+    tip += f"\nb = {number(n.b.data)}, dL/db = {number(bias_blame)}"
     if hidden:
         what = "dL/dw" if lines == "blame" else "w"
         biggest = max(abs(v) for _, v in hidden)
