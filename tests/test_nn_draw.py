@@ -91,7 +91,7 @@ def test_one_circle_per_input_and_neuron_in_labelled_columns_in_order() -> None:
     assert set(drawn["node"]) == neurons | {"x0", "x1", "x2"}
     for title in neurons | {"x0"}:
         assert drawn["node"][title].shapes[0].tag.endswith("ellipse")
-    labels = sorted(c.texts[0] for c in drawn["cluster"].values())
+    labels = sorted(c.texts[0].strip() for c in drawn["cluster"].values())
     assert labels == ["hidden 1 (relu)", "hidden 2 (relu)", "inputs", "output (linear)"]
     assert len(drawn["edge"]) == 3 * 4 + 4 * 2 + 2 * 1  # every line: no layer is wide
     for column in (["x0", "x1", "x2"], [f"L0N{j}" for j in range(4)]):  # index order, top down
@@ -193,8 +193,8 @@ def test_wide_layers_draw_each_neurons_top_k_lines_and_count_the_rest() -> None:
         rest = [n.w[k].grad for k in range(12) if k not in drawn_in]
         assert f"{12 - len(drawn_in)} of 12 lines in not drawn: their dL/dw sum to {number(sum(rest))}" in tip
     assert 0 < hidden <= 12 * 10 - 3 * 10 + 30
-    column = next(c for c in drawn["cluster"].values() if c.texts[0] == "hidden 2 (relu)")
-    assert column.texts[1:] == ["top 3 of 12 lines in each", f"({hidden} of 120 not drawn)"]
+    column = next(c for c in drawn["cluster"].values() if c.texts[0].strip() == "hidden 2 (relu)")
+    assert [t.strip() for t in column.texts[1:]] == ["top 3 of 12 lines in each", f"({hidden} of 120 not drawn)"]
     every = svg(nn.draw(model, loss, top_k=None))["edge"]
     assert len(every) == 2 * 12 + 12 * 10 + 10
     with pytest.raises(ValueError, match="nn.draw: top_k must be a positive int or None"):
@@ -208,7 +208,7 @@ def test_the_main_demos_16x16_layer_is_thinned_to_4_lines_per_neuron() -> None:
     drawn = svg(nn.draw(model, loss))
     into_hidden2 = [t for t in drawn["edge"] if "->L1N" in t]
     assert len(into_hidden2) <= 64 and len([t for t in drawn["edge"] if t.startswith("x")]) == 32
-    assert any("top 4 of 16 lines in each" in c.texts for c in drawn["cluster"].values())
+    assert any("top 4 of 16 lines in each" in [t.strip() for t in c.texts] for c in drawn["cluster"].values())
 
 
 @pytest.mark.needs_dot
@@ -275,6 +275,8 @@ def test_one_example_loss_and_no_loss() -> None:
     one.backward()
     drawn = svg(nn.draw(model, one))
     assert "summed over 1 use\n" in drawn["node"]["L0N0"].tooltip
+    assert drawn["node"]["x0"].texts == ["x0", "= 0.500"] and drawn["node"]["x1"].texts == ["x1", "= -1.00"]
+    assert svg(nn.draw(model, batch_loss(model)))["node"]["x0"].texts == ["x0"]  # a batch: no values
     assert drawn["node"]["L1N0"].texts == [number(2 * (model([0.5, -1.0]).data - 3.0) / 1)]
     before = losses.mse([model([1.0, 1.0])], [0.0])  # no backward on it yet: the caption says so
     assert "backward() has not run on it" in nn.draw(model, before).source

@@ -17,7 +17,8 @@ every line. Every number (labels, legend, tooltips) has 3 significant digits, in
 (:func:`number`). The legend is the picture's caption, right under it.
 
 Draw the network for **one example** to see what that example blames: the loss of one input,
-backward, then the drawing (each line is then that example's d(loss)/dw):
+backward, then the drawing (each line is then that example's d(loss)/dw, and the input circles
+show the example's values):
 
 >>> import nn
 >>> from nn import losses
@@ -165,7 +166,8 @@ def draw(
         edge_attr={"arrowhead": "none"},
     )
     what = "|dL/dw|" if lines == "blame" else "|w|"
-    columns = [("inputs", [_input_node(k, name) for k, name in enumerate(names)])]
+    example = _one_example(layers, loss) if loss is not None else None
+    columns = [("inputs", [_input_node(k, name, None if example is None else example[k]) for k, name in enumerate(names)])]
     last = len(layers) - 1
     for i, layer in enumerate(layers):
         title = ("output" if i == last else f"hidden {i + 1}") + f" ({layer.neurons[0].activation})"
@@ -211,7 +213,8 @@ def _size(v: float) -> float:
 
 
 def _lines_html(text: str) -> str:
-    return "<BR/>".join(html_text(part) for part in text.split("\n"))
+    # a little room each side: renderers with a wider font than dot measured still fit the frame
+    return "<BR/>".join(f"&#160;&#160;{html_text(part)}&#160;&#160;" for part in text.split("\n"))
 
 
 def _layers(model: Module) -> list[Layer]:
@@ -288,9 +291,19 @@ def _neuron_blame(layers: list[Layer], loss: Value) -> tuple[dict, dict, dict]:
     return blame, uses, blocked
 
 
-def _input_node(k: int, name: str) -> str:
-    attrs = {**CIRCLE, "label": Html(html_text(name)), "style": "filled", "fillcolor": "#eeeeee",
-             "tooltip": quoted_text(f"input {k}: {name}")}
+def _one_example(layers: list[Layer], loss: Value) -> list[float] | None:
+    """The input values when the loss saw exactly one example (the first layer ran once), else None."""
+    first = layers[0].neurons[0].w[0]
+    seen = [v for v in autograd.topological_order(loss) if v.op == "dot" and v._edges and v._edges[0] is first]
+    if len(seen) != 1:
+        return None
+    return [seen[0]._edges[4 * k + 2].data for k in range(layers[0].nin)]
+
+
+def _input_node(k: int, name: str, value: float | None) -> str:
+    label = html_text(name) if value is None else f"{html_text(name)}<BR/>= {html_text(number(value))}"
+    tip = f"input {k}: {name}" + ("" if value is None else f" = {number(value)} (the one example)")
+    attrs = {**CIRCLE, "label": Html(label), "style": "filled", "fillcolor": "#eeeeee", "tooltip": quoted_text(tip)}
     return f"\tx{k} [{attributes(attrs)}]\n"
 
 
@@ -349,25 +362,25 @@ def _legend(largest: float, largest_line: float, lines: str, top_k: int | None, 
     """The caption: the neuron scale, the line scale, and what is left out."""
     rows = []
     if largest > 0.0:
-        rows.append('<TR><TD ALIGN="LEFT">neuron: dL/d(output), summed over the examples</TD>'
+        rows.append('<TR><TD ALIGN="LEFT">neuron: dL/d(output), summed over the examples</TD><TD WIDTH="16"></TD>'
                     f'{_scale_row(largest, lambda b: blame_color(b, largest))}</TR>')
     if lines == "blame" and largest_line > 0.0:
-        rows.append('<TR><TD ALIGN="LEFT">line: dL/dw of its weight (width |dL/dw|)</TD>'
+        rows.append('<TR><TD ALIGN="LEFT">line: dL/dw of its weight (width |dL/dw|)</TD><TD WIDTH="16"></TD>'
                     f'{_scale_row(largest_line, lambda b: line_style(b, largest_line, lines)[0])}</TR>')
-        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="6">red: raising it raises the loss L; blue: lowers it</TD></TR>')
+        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">red: raising it raises the loss L; blue: lowers it</TD></TR>')
     elif lines == "blame":
         why = "backward() has not run on it" if not ran else "this loss does not change with any weight"
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="6">line: dL/dw of its weight: all 0 ({why})</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="7">line: dL/dw of its weight: all 0 ({why})</TD></TR>')
     else:
         if largest > 0.0:
-            rows.append('<TR><TD ALIGN="LEFT" COLSPAN="6">red: raising it raises the loss L; blue: lowers it</TD></TR>')
-        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="6">line: a weight w; width |w|, green +, purple -</TD></TR>')
+            rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">red: raising it raises the loss L; blue: lowers it</TD></TR>')
+        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">line: a weight w; width |w|, green +, purple -</TD></TR>')
     if dead:
-        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="6">dashed circle: a ReLU that was 0 on every example: '
+        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">dashed circle: a ReLU that was 0 on every example: '
                     'no blame reaches its weights</TD></TR>')
     if top_k is not None:
         what = "|dL/dw|" if lines == "blame" else "|w|"
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="6">wide layers: each neuron\'s {top_k} lines in with the largest '
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="7">wide layers: each neuron\'s {top_k} lines in with the largest '
                     f'{what} (not 0); hover a neuron for the rest</TD></TR>')
     return ('<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3" COLOR="#888888">'
             + "".join(rows) + "</TABLE>")
