@@ -141,7 +141,7 @@ def test_neuron_lines_are_the_first_layers_zero_lines() -> None:
     for line, n in zip(dashed, model.layers[0].neurons):
         for a, b in zip(*line.get_data()):
             assert abs(n.w[0].data * a + n.w[1].data * b + n.b.data) < 1e-9
-    assert "first-layer neuron: w·x + b = 0" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "neuron: w·x + b = 0" in [t.get_text() for t in ax.get_legend().get_texts()]
     fig, _, ax = axes_on_canvas()
     plot.draw_boundary(ax, model, X, y, resolution=30)
     assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]

@@ -189,17 +189,16 @@ def draw_boundary(
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
-    handles = len(labels) + (1 if neuron_lines else 0)
-    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=min(handles, 4), frameon=False)
+    ax.legend(fontsize=8, loc="best", framealpha=0.85)  # "best": where it covers the fewest points
     ax.set_title(title)
 
 
 def _panel_size(X: Sequence) -> tuple[float, float]:
-    """Inches for one panel: the plot keeps x and y to the same scale, with room for the legend."""
+    """Inches for one panel: the plot keeps x and y to the same scale, with room for the labels."""
     gx, gy = _grid(X, 2)
     aspect = (gy[-1] - gy[0]) / (gx[-1] - gx[0])
     width = 5.0
-    return width, min(max(width * aspect, 2.5), 7.0) + 1.4
+    return width, min(max(width * aspect, 2.5), 7.0) + 1.0
 
 
 def _neuron_lines(ax: Any, model: Any, gx: list[float], gy: list[float]) -> None:
@@ -219,7 +218,7 @@ def _neuron_lines(ax: Any, model: Any, gx: list[float], gy: list[float]) -> None
         else:  # x = -(w1 y + b) / w0
             xs, ys = [-(w1 * y0 + c) / w0, -(w1 * y1 + c) / w0], [y0, y1]
         ax.plot(xs, ys, color="0.2", linestyle="--", linewidth=0.8, alpha=0.7,
-                label="first-layer neuron: w·x + b = 0" if j == 0 else None)
+                label="neuron: w·x + b = 0" if j == 0 else None)
 
 
 def decision_boundary(
