@@ -213,8 +213,10 @@ def _size(v: float) -> float:
 
 
 def _lines_html(text: str) -> str:
-    # a little room each side: renderers with a wider font than dot measured still fit the frame
-    return "<BR/>".join(f"&#160;&#160;{html_text(part)}&#160;&#160;" for part in text.split("\n"))
+    # a table with room each side: renderers with a wider font than dot measured still fit the frame
+    rows = "".join(f"<TR><TD>{html_text(part)}</TD></TR>" for part in text.split("\n"))
+    return f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0" CELLBORDER="0"><TR><TD WIDTH="14"></TD><TD><TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">{rows}</TABLE></TD><TD WIDTH="14"></TD></TR></TABLE>'
+
 
 
 def _layers(model: Module) -> list[Layer]:
