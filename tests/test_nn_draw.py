@@ -278,6 +278,9 @@ def test_one_example_loss_and_no_loss() -> None:
     assert drawn["node"]["x0"].texts == ["x0", "= 0.500"] and drawn["node"]["x1"].texts == ["x1", "= -1.00"]
     assert svg(nn.draw(model, batch_loss(model)))["node"]["x0"].texts == ["x0"]  # a batch: no values
     assert drawn["node"]["L1N0"].texts == [number(2 * (model([0.5, -1.0]).data - 3.0) / 1)]
+    tips = svg(nn.draw(model, lines="blame"))["edge"]  # no loss: the lines show w.grad
+    w = model.layers[0].neurons[1].w[0]
+    assert w.grad != 0.0 and tips["x0->L0N1"].tooltip.endswith(f"dL/dw = {number(w.grad)}")
     before = losses.mse([model([1.0, 1.0])], [0.0])  # no backward on it yet: the caption says so
     assert "backward() has not run on it" in nn.draw(model, before).source
 

@@ -352,37 +352,38 @@ def _weight_edge(src: str, dst: str, name: str, w: Value, grad: float, lines: st
 
 
 def _scale_row(largest: float, color: Callable[[float], str | None]) -> str:
+    """Five equal swatches from -largest to +largest, as one cell of the caption."""
     cells = []
-    for s in (-1.0, -0.5, 0.0, 0.5, 1.0):
-        fill = color(s * largest)
-        cells.append(f'<TD BGCOLOR="{fill}" WIDTH="52"><FONT COLOR="{text_color(fill)}">'
-                     f'{html_text(number(s * largest))}</FONT></TD>')
-    return "".join(cells)
+    for t in (-1.0, -0.5, 0.0, 0.5, 1.0):
+        fill = color(t * largest)
+        cells.append(f'<TD BGCOLOR="{fill}" WIDTH="64" HEIGHT="18" FIXEDSIZE="TRUE"><FONT COLOR="{text_color(fill)}">'
+                     f'{html_text(number(t * largest))}</FONT></TD>')
+    return f'<TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0"><TR>{"".join(cells)}</TR></TABLE></TD>'
 
 
 def _legend(largest: float, largest_line: float, lines: str, top_k: int | None, dead: bool, ran: bool) -> str:
     """The caption: the neuron scale, the line scale, and what is left out."""
     rows = []
     if largest > 0.0:
-        rows.append('<TR><TD ALIGN="LEFT">neuron: dL/d(output), summed over the examples</TD><TD WIDTH="16"></TD>'
-                    f'{_scale_row(largest, lambda b: blame_color(b, largest))}</TR>')
+        rows.append('<TR><TD ALIGN="LEFT">neuron: dL/d(output), summed over the examples</TD></TR>'
+                    f'<TR>{_scale_row(largest, lambda b: blame_color(b, largest))}</TR>')
     if lines == "blame" and largest_line > 0.0:
-        rows.append('<TR><TD ALIGN="LEFT">line: dL/dw of its weight (width |dL/dw|)</TD><TD WIDTH="16"></TD>'
-                    f'{_scale_row(largest_line, lambda b: line_style(b, largest_line, lines)[0])}</TR>')
-        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">red: raising it raises the loss L; blue: lowers it</TD></TR>')
+        rows.append('<TR><TD ALIGN="LEFT">line: dL/dw of its weight (width |dL/dw|)</TD></TR>'
+                    f'<TR>{_scale_row(largest_line, lambda b: line_style(b, largest_line, lines)[0])}</TR>')
+        rows.append('<TR><TD ALIGN="LEFT">red: raising it raises the loss L; blue: lowers it</TD></TR>')
     elif lines == "blame":
         why = "backward() has not run on it" if not ran else "this loss does not change with any weight"
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="7">line: dL/dw of its weight: all 0 ({why})</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT">line: dL/dw of its weight: all 0 ({why})</TD></TR>')
     else:
         if largest > 0.0:
-            rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">red: raising it raises the loss L; blue: lowers it</TD></TR>')
-        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">line: a weight w; width |w|, green +, purple -</TD></TR>')
+            rows.append('<TR><TD ALIGN="LEFT">red: raising it raises the loss L; blue: lowers it</TD></TR>')
+        rows.append('<TR><TD ALIGN="LEFT">line: a weight w; width |w|, green +, purple -</TD></TR>')
     if dead:
-        rows.append('<TR><TD ALIGN="LEFT" COLSPAN="7">dashed circle: a ReLU that was 0 on every example: '
+        rows.append('<TR><TD ALIGN="LEFT">dashed circle: a ReLU that was 0 on every example: '
                     'no blame reaches its weights</TD></TR>')
     if top_k is not None:
         what = "|dL/dw|" if lines == "blame" else "|w|"
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="7">wide layers: each neuron\'s {top_k} lines in with the largest '
+        rows.append(f'<TR><TD ALIGN="LEFT">wide layers: each neuron\'s {top_k} lines in with the largest '
                     f'{what} (not 0); hover a neuron for the rest</TD></TR>')
     return ('<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3" COLOR="#888888">'
             + "".join(rows) + "</TABLE>")
