@@ -88,11 +88,18 @@ def test_one_circle_per_input_and_neuron_in_labelled_columns_in_order() -> None:
     model = nn.MLP(3, [4, 2, 1], rng=0)
     drawn = svg(nn.draw(model, batch_loss(model)))
     neurons = {f"L{i}N{j}" for i, n in enumerate([4, 2, 1]) for j in range(n)}
-    assert set(drawn["node"]) == neurons | {"x0", "x1", "x2"}
+    titles = {f"title{k}" for k in range(4)}
+    assert set(drawn["node"]) == neurons | {"x0", "x1", "x2"} | titles
     for title in neurons | {"x0"}:
         assert drawn["node"][title].shapes[0].tag.endswith("ellipse")
-    labels = sorted(c.texts[0].strip() for c in drawn["cluster"].values())
-    assert labels == ["hidden 1 (relu)", "hidden 2 (relu)", "inputs", "output (linear)"]
+    labels = [drawn["node"][t].texts for t in sorted(titles)]
+    assert labels == [["inputs"], ["hidden 1 (relu)"], ["hidden 2 (relu)"], ["output (linear)"]]
+    for k, column in enumerate([["x0"], ["L0N0"], ["L1N0"], ["L2N0"]]):  # each title heads its column, in a frame
+        title, top = drawn["node"][f"title{k}"].bbox(), drawn["node"][column[0]].bbox()
+        assert title[3] <= top[1] and title[0] <= (top[0] + top[2]) / 2 <= title[2]
+        frame = drawn["cluster"][f"cluster_{k}"].bbox()
+        assert frame[0] <= title[0] and title[2] <= frame[2] and frame[1] <= title[1]
+        assert drawn["node"][f"title{k}"].fill == "white"  # drawn over the lines
     assert len(drawn["edge"]) == 3 * 4 + 4 * 2 + 2 * 1  # every line: no layer is wide
     for column in (["x0", "x1", "x2"], [f"L0N{j}" for j in range(4)]):  # index order, top down
         ys = [centre(drawn["node"][t])[1] for t in column]
@@ -193,8 +200,7 @@ def test_wide_layers_draw_each_neurons_top_k_lines_and_count_the_rest() -> None:
         rest = [n.w[k].grad for k in range(12) if k not in drawn_in]
         assert f"{12 - len(drawn_in)} of 12 lines in not drawn: their dL/dw sum to {number(sum(rest))}" in tip
     assert 0 < hidden <= 12 * 10 - 3 * 10 + 30
-    column = next(c for c in drawn["cluster"].values() if c.texts[0].strip() == "hidden 2 (relu)")
-    assert [t.strip() for t in column.texts[1:]] == ["top 3 of 12 lines in each", f"({hidden} of 120 not drawn)"]
+    assert drawn["node"]["title2"].texts == ["hidden 2 (relu)", "top 3 of 12 lines in each", f"({hidden} of 120 not drawn)"]
     every = svg(nn.draw(model, loss, top_k=None))["edge"]
     assert len(every) == 2 * 12 + 12 * 10 + 10
     with pytest.raises(ValueError, match="nn.draw: top_k must be a positive int or None"):
@@ -208,7 +214,7 @@ def test_the_main_demos_16x16_layer_is_thinned_to_4_lines_per_neuron() -> None:
     drawn = svg(nn.draw(model, loss))
     into_hidden2 = [t for t in drawn["edge"] if "->L1N" in t]
     assert len(into_hidden2) <= 64 and len([t for t in drawn["edge"] if t.startswith("x")]) == 32
-    assert any("top 4 of 16 lines in each" in [t.strip() for t in c.texts] for c in drawn["cluster"].values())
+    assert drawn["node"]["title2"].texts[1] == "top 4 of 16 lines in each"
 
 
 @pytest.mark.needs_dot
@@ -242,7 +248,7 @@ def test_the_legend_is_a_caption_right_under_the_picture(rankdir: str) -> None:
         ps = [centre(drawn["node"][f"{column}{j}"])[along] for j in range(16)]
         assert ps == sorted(ps)
     x0, y0, x1, y1 = caption_box(data)
-    boxes = [item.bbox() for kind in ("node", "cluster") for item in drawn[kind].values()]
+    boxes = [item.bbox() for kind in ("node", "cluster") for item in drawn[kind].values() if item.shapes]
     lowest = max(b[3] for b in boxes)  # SVG y grows downward
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     assert 0.0 <= y0 - lowest <= 20.0  # under the picture, within 20 pt

@@ -181,14 +181,18 @@ def draw(
         ]
         columns.append((title, nodes))
     for k, (title, nodes) in enumerate(columns):
+        # The title is a node at the head of its column, not the cluster's label: nodes are drawn
+        # after the lines (outputorder=edgesfirst), so its white box keeps it readable.
+        head = {"shape": "plaintext", "style": "filled", "fillcolor": "white", "fontsize": "12",
+                "margin": "0.04,0.02", "label": Html(_lines_html(title)), "tooltip": quoted_text(title.replace("\n", " "))}
         g.body.append(f"\tsubgraph cluster_{k} {{\n")
-        g.body.append(f"\t\t{attributes({'label': Html(_lines_html(title)), 'labelloc': 't', 'color': '#bbbbbb', 'style': 'rounded', 'fontsize': '12'})}\n")
+        g.body.append(f"\t\t{attributes({'label': '', 'color': '#bbbbbb', 'style': 'rounded'})}\n")  # not the caption
+        g.body.append(f"\t\ttitle{k} [{attributes(head)}]\n")
         g.body.extend("\t" + line for line in nodes)
-        ids = [line.split()[0] for line in nodes]
-        if len(ids) > 1:  # keep the circles in index order down (or across) the column
-            if rankdir in ("LR", "RL"):
-                ids.reverse()  # dot lays out top to bottom, then turns: a flat edge then points up
-            g.body.append(f"\t\t{{rank=same; {' -> '.join(ids)} [style=invis]}}\n")
+        ids = [f"title{k}"] + [line.split()[0] for line in nodes]
+        if rankdir in ("LR", "RL"):
+            ids.reverse()  # dot lays out top to bottom, then turns: a flat edge then points up
+        g.body.append(f"\t\t{{rank=same; {' -> '.join(ids)} [style=invis]}}\n")  # index order down the column
         g.body.append("\t}\n")
     firsts = ["x0"] + [f"L{i}N0" for i in range(len(layers))]
     for a, b in zip(firsts, firsts[1:]):  # one column per layer even where no line is drawn
@@ -213,9 +217,7 @@ def _size(v: float) -> float:
 
 
 def _lines_html(text: str) -> str:
-    # a table with room each side: renderers with a wider font than dot measured still fit the frame
-    rows = "".join(f"<TR><TD>{html_text(part)}</TD></TR>" for part in text.split("\n"))
-    return f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0" CELLBORDER="0"><TR><TD WIDTH="14"></TD><TD><TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">{rows}</TABLE></TD><TD WIDTH="14"></TD></TR></TABLE>'
+    return "<BR/>".join(html_text(part) for part in text.split("\n"))
 
 
 
