@@ -387,5 +387,5 @@ def _legend(largest: float, largest_line: float, lines: str, top_k: int | None, 
         what = "|dL/dw|" if lines == "blame" else "|w|"
         rows.append(f'<TR><TD ALIGN="LEFT">wide layers: each neuron\'s {top_k} lines in with the largest '
                     f'{what} (not 0); hover a neuron for the rest</TD></TR>')
-    return ('<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="3" COLOR="#888888">'
+    return ('<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="5" COLOR="#888888">'
             + "".join(rows) + "</TABLE>")
