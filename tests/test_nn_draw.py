@@ -253,7 +253,7 @@ def test_the_legend_is_a_caption_right_under_the_picture(rankdir: str) -> None:
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     assert 0.0 <= y0 - lowest <= 20.0  # under the picture, within 20 pt
     assert left <= x0 and x1 <= right  # and no wider than it
-    legend = [el.text for el in ET.fromstring(data).find(f"{SVG}g") if el.tag == f"{SVG}text"]  # type: ignore[union-attr]
+    legend = [(el.text or "").strip() for el in ET.fromstring(data).find(f"{SVG}g") if el.tag == f"{SVG}text"]  # type: ignore[union-attr]
     assert legend[0] == "neuron: dL/d(output), summed over the examples"
     assert "line: dL/dw of its weight (width |dL/dw|)" in legend
     assert any("4 lines in with the largest |dL/dw|" in t for t in legend)

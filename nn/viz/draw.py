@@ -367,25 +367,25 @@ def _legend(largest: float, largest_line: float, lines: str, top_k: int | None, 
     """The caption: the neuron scale, the line scale, and what is left out."""
     rows = []
     if largest > 0.0:
-        rows.append('<TR><TD ALIGN="LEFT">neuron: dL/d(output), summed over the examples</TD></TR>'
+        rows.append('<TR><TD ALIGN="LEFT">neuron: dL/d(output), summed over the examples&#160;&#160;&#160;&#160;</TD></TR>'
                     f'<TR>{_scale_row(largest, lambda b: blame_color(b, largest))}</TR>')
     if lines == "blame" and largest_line > 0.0:
-        rows.append('<TR><TD ALIGN="LEFT">line: dL/dw of its weight (width |dL/dw|)</TD></TR>'
+        rows.append('<TR><TD ALIGN="LEFT">line: dL/dw of its weight (width |dL/dw|)&#160;&#160;&#160;&#160;</TD></TR>'
                     f'<TR>{_scale_row(largest_line, lambda b: line_style(b, largest_line, lines)[0])}</TR>')
-        rows.append('<TR><TD ALIGN="LEFT">red: raising it raises the loss L; blue: lowers it</TD></TR>')
+        rows.append('<TR><TD ALIGN="LEFT">red: raising it raises the loss L; blue: lowers it&#160;&#160;&#160;&#160;</TD></TR>')
     elif lines == "blame":
         why = "backward() has not run on it" if not ran else "this loss does not change with any weight"
-        rows.append(f'<TR><TD ALIGN="LEFT">line: dL/dw of its weight: all 0 ({why})</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT">line: dL/dw of its weight: all 0 ({why})&#160;&#160;&#160;&#160;</TD></TR>')
     else:
         if largest > 0.0:
-            rows.append('<TR><TD ALIGN="LEFT">red: raising it raises the loss L; blue: lowers it</TD></TR>')
-        rows.append('<TR><TD ALIGN="LEFT">line: a weight w; width |w|, green +, purple -</TD></TR>')
+            rows.append('<TR><TD ALIGN="LEFT">red: raising it raises the loss L; blue: lowers it&#160;&#160;&#160;&#160;</TD></TR>')
+        rows.append('<TR><TD ALIGN="LEFT">line: a weight w; width |w|, green +, purple -&#160;&#160;&#160;&#160;</TD></TR>')
     if dead:
         rows.append('<TR><TD ALIGN="LEFT">dashed circle: a ReLU that was 0 on every example: '
-                    'no blame reaches its weights</TD></TR>')
+                    'no blame reaches its weights&#160;&#160;&#160;&#160;</TD></TR>')
     if top_k is not None:
         what = "|dL/dw|" if lines == "blame" else "|w|"
         rows.append(f'<TR><TD ALIGN="LEFT">wide layers: each neuron\'s {top_k} lines in with the largest '
-                    f'{what} (not 0); hover a neuron for the rest</TD></TR>')
+                    f'{what} (not 0); hover a neuron for the rest&#160;&#160;&#160;&#160;</TD></TR>')
     return ('<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="5" COLOR="#888888">'
             + "".join(rows) + "</TABLE>")
