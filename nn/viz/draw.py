@@ -135,9 +135,10 @@ def draw(
         )
     Drawing = drawing_class("nn.draw")
 
-    blame, uses, blocked = _neuron_blame(layers, loss) if loss is not None else ({}, {}, {})
+    order = autograd.topological_order(loss) if loss is not None else None  # one walk for all below
+    blame, uses, blocked = _neuron_blame(layers, order) if order is not None else ({}, {}, {})
     dead = {key for key, n in blocked.items() if n == uses[key]}
-    grads = _weight_blame(layers, loss)
+    grads = _weight_blame(layers, order)
     largest = max((abs(b) for b in blame.values() if math.isfinite(b)), default=0.0)
     if lines == "blame":
         value = {key: grads[key] for key, _ in _weights(layers)}
@@ -165,8 +166,7 @@ def draw(
         node_attr={"fontname": FONT, "fontsize": FONT_SIZE},
         edge_attr={"arrowhead": "none"},
     )
-    what = "|dL/dw|" if lines == "blame" else "|w|"
-    example = _one_example(layers, loss) if loss is not None else None
+    example = _one_example(layers, order) if order is not None else None
     columns = [("inputs", [_input_node(k, name, None if example is None else example[k]) for k, name in enumerate(names)])]
     last = len(layers) - 1
     for i, layer in enumerate(layers):
@@ -175,7 +175,7 @@ def draw(
             title += f"\ntop {top_k} of {layer.nin} lines in each\n({hidden_in_layer[i]} of {layer.nin * layer.nout} not drawn)"
         nodes = [
             _neuron_node(i, j, n, blame.get((i, j)), uses.get((i, j), 0), (i, j) in dead, largest,
-                         [(k, value[(i, j, k)]) for k in range(layer.nin) if k not in shown[(i, j)]], lines,
+                         [(k, value[(i, j, k)]) for k in sorted(set(range(layer.nin)) - set(shown[(i, j)]))], lines,
                          grads[(i, j, "b")])
             for j, n in enumerate(layer.neurons)
         ]
@@ -247,16 +247,16 @@ def _input_names(names: Sequence[str] | None, nin: int) -> list[str]:
     return names
 
 
-def _weight_blame(layers: list[Layer], loss: Value | None) -> dict[tuple, float]:
+def _weight_blame(layers: list[Layer], order: list[Value] | None) -> dict[tuple, float]:
     """d(loss)/dw per weight ``(i, j, k)`` and bias ``(i, j, "b")``: the sum of ``local x upstream
     grad`` over the loss graph's edges into it. Without a loss, ``w.grad`` (from the last backward).
     """
     weights = _weights(layers) + [((i, j, "b"), n.b) for i, layer in enumerate(layers) for j, n in enumerate(layer.neurons)]
-    if loss is None:
+    if order is None:
         return {key: w.grad for key, w in weights}
     where = {id(w): key for key, w in weights}
     total = dict.fromkeys(where.values(), 0.0)
-    for v in autograd.topological_order(loss):
+    for v in order:
         edges = v._edges
         g = v.grad
         for m in range(0, len(edges), 2):
@@ -266,7 +266,7 @@ def _weight_blame(layers: list[Layer], loss: Value | None) -> dict[tuple, float]
     return total
 
 
-def _neuron_blame(layers: list[Layer], loss: Value) -> tuple[dict, dict, dict]:
+def _neuron_blame(layers: list[Layer], order: list[Value]) -> tuple[dict, dict, dict]:
     """Per neuron ``(i, j)``: the sum of d(loss)/d(output) over its outputs in the loss graph,
     how many outputs there are, and how many of them pass no blame back (a ReLU at 0)."""
     first_weight = {id(n.w[0]): (i, j) for i, layer in enumerate(layers) for j, n in enumerate(layer.neurons)}
@@ -275,7 +275,7 @@ def _neuron_blame(layers: list[Layer], loss: Value) -> tuple[dict, dict, dict]:
     blame: dict[tuple[int, int], float] = {}
     uses: dict[tuple[int, int], int] = {}
     blocked: dict[tuple[int, int], int] = {}
-    for v in autograd.topological_order(loss):
+    for v in order:
         edges = v._edges
         if not edges:
             continue
@@ -295,10 +295,10 @@ def _neuron_blame(layers: list[Layer], loss: Value) -> tuple[dict, dict, dict]:
     return blame, uses, blocked
 
 
-def _one_example(layers: list[Layer], loss: Value) -> list[float] | None:
+def _one_example(layers: list[Layer], order: list[Value]) -> list[float] | None:
     """The input values when the loss saw exactly one example (the first layer ran once), else None."""
     first = layers[0].neurons[0].w[0]
-    seen = [v for v in autograd.topological_order(loss) if v.op == "dot" and v._edges and v._edges[0] is first]
+    seen = [v for v in order if v.op == "dot" and v._edges and v._edges[0] is first]
     if len(seen) != 1:
         return None
     return [seen[0]._edges[4 * k + 2].data for k in range(layers[0].nin)]
