@@ -10,10 +10,14 @@ Writes to the output folder:
 - ``moons_loss.png``: loss (top) and accuracy (bottom) after each step; the loss falls fast,
   then slowly as the margin widens.
 - ``moons_boundary.png``: the plane coloured by the predicted class, with the training points:
-  the network's boundary bends around both moons.
+  the network's boundary bends around both moons, made of pieces of the first layer's 16 lines
+  w.x + b = 0 (dashed), where its ReLUs switch on.
 - ``moons_model.json``: the trained weights (``nn.load`` reads them back).
 - ``moons_network.svg`` / ``.png``: the trained network, neurons filled by their blame for the
-  final loss, lines by weight (hover in the SVG for values).
+  final loss (summed over the 100 points), each line coloured and sized by its weight's blame
+  dL/dw; the 16 x 16 layer shows each neuron's 4 most blamed lines (hover in the SVG for values).
+- ``moons_network_point.svg`` / ``.png``: the same network for the loss of one point (the one
+  closest to the wrong side): which neurons and weights that one example blames.
 - ``moons_neuron.svg`` / ``.png``: the computation graph of one first-layer neuron on the point
   with the smallest margin, with the blame from that point's loss on every edge. The loss and
   the other 15 neurons are not drawn: dashed stubs carry the blame from those uses (``x0`` feeds
@@ -85,6 +89,22 @@ def draw_blame(model: nn.MLP, X: list, y: list, out: Path) -> list[str]:
     return written
 
 
+def draw_point_network(model: nn.MLP, X: list, y: list, out: Path) -> list[str]:
+    """The network diagram for the loss of one example: the point closest to the wrong side."""
+    from autograd.viz.render import GraphvizNotFound
+
+    k = min(range(len(X)), key=lambda i: y[i] * model(X[i]).data)
+    loss = losses.hinge([model(X[k])], [y[k]])  # one example's loss: relu(1 - y * score)
+    model.zero_grad()
+    loss.backward()
+    drawing = nn.draw(model, loss)
+    try:
+        return [str(drawing.save(out / f"moons_network_point.{fmt}")) for fmt in ("svg", "png")]
+    except GraphvizNotFound as error:
+        print(error)
+        return []
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the output files")
@@ -104,12 +124,13 @@ def main(argv: list[str] | None = None) -> None:
     written = [
         plot.loss_curve(history, args.out / "moons_loss.png", title="hinge loss + L2, SGD with lr 1.0 -> 0.1",
                         xlabel="SGD step (full batch)"),
-        plot.decision_boundary(model, X, y, args.out / "moons_boundary.png", resolution=20 if args.tiny else 60,
-                               title=f"MLP(2, [16, 16, 1]) after {args.steps} steps"),
+        plot.decision_boundary(model, X, y, args.out / "moons_boundary.png", resolution=20 if args.tiny else 200,
+                               title=f"MLP(2, [16, 16, 1]) after {args.steps} steps", neuron_lines=True),
     ]
     model.save(args.out / "moons_model.json")
     written.append(str(args.out / "moons_model.json"))
     written += draw_blame(model, X, y, args.out)
+    written += draw_point_network(model, X, y, args.out)
     print("wrote " + ", ".join(written))
 
 

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from nn import plot
 
-    path = plot.boundaries(panels, X, y, args.out / "xor_boundaries.png", resolution=20 if args.tiny else 60)
+    path = plot.boundaries(panels, X, y, args.out / "xor_boundaries.png", resolution=20 if args.tiny else 200)
     print(f"wrote {path}")
 
 

@@ -11,6 +11,8 @@ expects). Multi-class sets give labels 0..k-1.
 - :func:`xor`: four clusters at the corners; opposite corners share a label.
 - :func:`spiral`: ``classes`` interleaved spiral arms (CS231n's example).
 - :func:`blobs`: ``centers`` Gaussian clusters placed evenly on a circle.
+- :func:`yin_yang`: the yin-yang symbol, three classes (yin, yang, the two dots); no straight
+  line separates any class from the others (after Kriener et al., 2021).
 - :func:`line`: y = slope * x + intercept + noise.
 - :func:`sine`: y = sin(x) + noise for x in [-pi, pi].
 - :func:`digits`: scikit-learn's 8x8 handwritten digits (64 pixels, labels 0..9; needs scikit-learn).
@@ -128,6 +130,41 @@ def blobs(n: int = 100, centers: int = 3, std: float = 0.5, seed: Rng = 0) -> Da
         points.append([3 * math.cos(a) + rng.gauss(0.0, std), 3 * math.sin(a) + rng.gauss(0.0, std)])
         labels.append(c)
     return _finish(points, labels, rng)
+
+
+def yin_yang(n: int = 150, r_dot: float = 0.2, seed: Rng = 0) -> Dataset:
+    """The yin-yang symbol in the disc of radius 1: label 0 yin, 1 yang, 2 the two dots.
+
+    Points are uniform in their class's region and the classes take turns (``n // 3`` each, the
+    first ``n % 3`` classes one more), so the small dots get as many points as the large halves.
+    Yin is the left half plus the upper small disc (radius 1/2, centre (0, 1/2)), yang the right
+    half plus the lower one; the dots are discs of radius ``r_dot`` at (0, +-1/2). No noise: every
+    label is exactly right for its point.
+    """
+    n, rng = _count(n, "yin_yang", 3), _rng(seed, "yin_yang")
+    r_dot = _scale(r_dot, "yin_yang", "r_dot")
+    if not 0.0 < r_dot < 0.5:
+        raise ValueError(f"nn.datasets.yin_yang: r_dot must be in (0, 0.5), got {r_dot!r}")
+    points, labels = [], []
+    for k in range(n):
+        want = k % 3
+        while True:  # rejection sampling: a uniform point of the disc, until it is of class `want`
+            x, y = rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)
+            if x * x + y * y <= 1.0 and _yin_yang_class(x, y, r_dot) == want:
+                break
+        points.append([x, y])
+        labels.append(want)
+    return _finish(points, labels, rng)
+
+
+def _yin_yang_class(x: float, y: float, r_dot: float) -> int:
+    upper = math.hypot(x, y - 0.5)  # distance to the centre of the upper small disc
+    lower = math.hypot(x, y + 0.5)
+    if upper < r_dot or lower < r_dot:
+        return 2
+    if upper <= 0.5 or (x < 0.0 and lower > 0.5):
+        return 0
+    return 1
 
 
 def line(n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.3, seed: Rng = 0) -> Dataset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -14,6 +15,7 @@ CLASSIFICATION = {
     "xor": (datasets.xor, {0, 1}),
     "spiral": (datasets.spiral, {0, 1, 2}),
     "blobs": (datasets.blobs, {0, 1, 2}),
+    "yin_yang": (datasets.yin_yang, {0, 1, 2}),
 }
 
 
@@ -53,6 +55,24 @@ def test_noise_free_data_follows_the_formula() -> None:
         assert r == pytest.approx(1.0)
 
 
+def test_yin_yang_labels_follow_the_symbol_and_classes_are_balanced() -> None:
+    X, y = datasets.yin_yang(301, seed=3)
+    assert [y.count(c) for c in range(3)] == [101, 100, 100]
+    for (a, b), t in zip(X, y):
+        assert a * a + b * b <= 1.0
+        upper, lower = math.hypot(a, b - 0.5), math.hypot(a, b + 0.5)
+        if t == 2:  # the dots: radius 0.2 around (0, +-0.5)
+            assert min(upper, lower) < 0.2
+        elif t == 0:  # yin: the left half, with the upper small disc and without the lower one
+            assert min(upper, lower) >= 0.2 and (upper <= 0.5 or (a < 0 and lower > 0.5))
+        else:
+            assert min(upper, lower) >= 0.2 and not (upper <= 0.5 or (a < 0 and lower > 0.5))
+    assert {t for (a, b), t in zip(X, y) if a > 0.55} == {1} and {t for (a, b), t in zip(X, y) if a < -0.55} == {0}
+    assert {t for (a, b), t in zip(X, y) if math.hypot(a, b - 0.5) < 0.15} == {2}
+    Xs, ys = datasets.yin_yang(300, r_dot=0.1, seed=3)
+    assert max(min(math.hypot(a, b - 0.5), math.hypot(a, b + 0.5)) for (a, b), t in zip(Xs, ys) if t == 2) < 0.1
+
+
 def test_split_partitions_the_data() -> None:
     X, y = datasets.blobs(50, seed=0)
     (Xt, yt), (Xv, yv) = datasets.split(X, y, 0.2, seed=1)
@@ -70,6 +90,8 @@ def test_split_partitions_the_data() -> None:
         (lambda: datasets.line(5, slope=float("nan")), "slope must be a finite number"),
         (lambda: datasets.split([[1.0]], [1], 0.5), "need at least 2 points"),
         (lambda: datasets.xor(8, seed=None), "seed must be an int or a random.Random, got None"),
+        (lambda: datasets.yin_yang(2), "nn.datasets.yin_yang: n must be an int >= 3, got 2"),
+        (lambda: datasets.yin_yang(9, r_dot=0.5), "nn.datasets.yin_yang: r_dot must be in (0, 0.5), got 0.5"),
     ],
 )
 def test_bad_arguments(call, message: str) -> None:

@@ -72,7 +72,7 @@ def test_moons_writes_the_network_diagram_and_one_neurons_graph(tmp_path: Path) 
         assert (tmp_path / f"{stem}.svg").read_text().lstrip().startswith("<?xml")
         assert (tmp_path / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
     network = (tmp_path / "moons_network.svg").read_text()
-    assert network.count('class="node"') == 2 + 16 + 16 + 1 + 1  # inputs, neurons, legend
+    assert network.count('class="node"') == 2 + 16 + 16 + 1 + 4  # inputs, neurons, column titles (legend: caption)
     neuron = (tmp_path / "moons_neuron.svg").read_text()
     assert ">w.0<" in neuron and ">b<" in neuron and ">relu<" in neuron
 @pytest.mark.needs_dot
