@@ -3,8 +3,9 @@
 - :mod:`nn.module`: ``Module`` (parameters by name, ``zero_grad``, ``train`` / ``eval``).
 - :mod:`nn.mlp`: ``Neuron``, ``Layer``, ``MLP``; :mod:`nn.init` (fan-in initialisation, seeds);
   :mod:`nn.dropout`.
-- :mod:`nn.losses`, :mod:`nn.optim`: loss functions; SGD, Adam, learning-rate schedules.
-- :mod:`nn.training`: ``fit`` and its ``History``, ``predict``; :mod:`nn.datasets`: toy data.
+- :mod:`nn.losses`, :mod:`nn.optim`: loss functions; SGD, Adam, AdamW, learning-rate schedules.
+- :mod:`nn.training`: ``step`` (one training step), ``fit`` and its ``History``, ``predict``;
+  :mod:`nn.datasets`: toy data.
 - :mod:`nn.serialize`: JSON ``save`` / ``load``; :mod:`nn.torch_export`: ``to_torch``;
   :mod:`nn.plot` (:mod:`nn.viz.plot`): figures (needs matplotlib, so it is imported only when first
   used, as ``nn.plot.loss_curve(...)``); :mod:`nn.viz.draw`: the network diagram, ``nn.draw``.
@@ -24,7 +25,7 @@ from .mlp import MLP, Layer, Neuron
 from .module import Module
 from .serialize import LoadError, load
 from .torch_export import to_torch
-from .training import History, fit, predict
+from .training import History, StepResult, fit, predict
 
 __all__ = [
     "MLP",
@@ -34,6 +35,7 @@ __all__ = [
     "LoadError",
     "Module",
     "Neuron",
+    "StepResult",
     "datasets",
     "draw",
     "fit",
