@@ -9,6 +9,8 @@
 - :mod:`nn.serialize`: JSON ``save`` / ``load``; :mod:`nn.torch_export`: ``to_torch``;
   :mod:`nn.plot` (:mod:`nn.viz.plot`): figures (needs matplotlib, so it is imported only when first
   used, as ``nn.plot.loss_curve(...)``); :mod:`nn.viz.draw`: the network diagram, ``nn.draw``.
+- :mod:`nn.explore`: the training explorer in the browser, ``nn.explore()`` (extra ``explore``;
+  loaded on first use).
 
 >>> import nn
 >>> model = nn.MLP(2, [16, 16, 1], rng=1)
@@ -38,6 +40,7 @@ __all__ = [
     "StepResult",
     "datasets",
     "draw",
+    "explore",
     "fit",
     "load",
     "losses",
@@ -49,9 +52,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """``nn.plot`` is imported on first use, so ``import nn`` never imports matplotlib."""
+    """``nn.plot`` and ``nn.explore`` are imported on first use (no matplotlib or Starlette at ``import nn``)."""
     if name == "plot":
         from .viz import plot
 
         return plot
+    if name == "explore":
+        import importlib
+
+        return importlib.import_module(".explore", __name__)
     raise AttributeError(f"module 'nn' has no attribute {name!r}")
