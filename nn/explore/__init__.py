@@ -104,7 +104,7 @@ def explore(
     token = secrets.token_urlsafe(18)
     url = f"http://127.0.0.1:{port}/{token}/"
     app = create_app(session, token, port)
-    config = uvicorn.Config(app, log_level="warning", ws="websockets", timeout_graceful_shutdown=3, lifespan="on")
+    config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", timeout_graceful_shutdown=3, lifespan="on")
     server = uvicorn.Server(config)
     if block is None:
         try:

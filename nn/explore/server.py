@@ -39,7 +39,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from .session import BadRequest, Session, dumps
 
 STATIC = Path(__file__).with_name("static")
-MAX_BODY = 4_500_000
+MAX_BODY = 2_000_000
 """Largest request body accepted (a model file of the largest network the page can build fits)."""
 
 FIELDS: dict[str, set[str]] = {
@@ -144,10 +144,13 @@ class Live:
             self.network = (step, svg)
             await self.broadcast(json.dumps({"type": "network", "step": step, "svg": svg}))
 
-    def play(self, playing: bool) -> None:
+    async def play(self, playing: bool) -> None:
+        """Start the play loop, or stop it and return once its last step is done."""
         self.playing = playing
         if playing and (self.play_task is None or self.play_task.done()):
             self.play_task = asyncio.get_running_loop().create_task(self._play())
+        elif not playing and self.play_task is not None:
+            await asyncio.shield(self.play_task)
 
     async def _play(self) -> None:
         while self.playing:
@@ -157,7 +160,7 @@ class Live:
                 self.playing = False
                 await self.broadcast(json.dumps({"type": "error", "message": str(error)}))
                 break
-            state["playing"] = True
+            state["playing"] = self.playing
             await self.changed(state)
             await asyncio.sleep(0.001)  # let requests in between steps
         await self.broadcast(json.dumps({"type": "playing", "playing": False}))
@@ -221,7 +224,7 @@ def create_app(session: Session, token: str, port: int) -> Starlette:
             playing = play(body)["playing"]
         except BadRequest as error:
             return JSONResponse({"error": str(error)}, status_code=400)
-        live.play(playing)
+        await live.play(playing)
         return JSONResponse({"playing": playing})
 
     async def index(request: Request) -> Response:

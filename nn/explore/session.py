@@ -564,8 +564,8 @@ class Session:
 
     def load_model(self, text: object) -> dict[str, Any]:
         """Replace the model by one saved with :meth:`model_json` (or ``model.save``)."""
-        if not isinstance(text, str) or len(text) > 4_000_000:
-            raise BadRequest("model must be the text of a model JSON file (at most 4 MB)")
+        if not isinstance(text, str):
+            raise BadRequest("model must be the text of a model JSON file")
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "model.json")
             with open(path, "w", encoding="utf-8") as f:

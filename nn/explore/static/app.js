@@ -313,8 +313,7 @@
 
   $("play").addEventListener("click", function () {
     var on = $("play").dataset.playing !== "1";
-    setPlaying(on);
-    api("play", { playing: on }).catch(function () { setPlaying(false); });
+    api("play", { playing: on }).then(function (r) { setPlaying(r.playing); });
   });
   $("step").addEventListener("click", function () { api("step", { steps: 1 }); });
   $("reset").addEventListener("click", function () { api("reset", {}); });
