@@ -44,6 +44,7 @@ class Explorer:
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.session.close()
 
     def __repr__(self) -> str:
         return f"<nn.explore at {self.url}>"
@@ -77,6 +78,7 @@ def explore(
     open_browser: bool = True,
     block: bool | None = None,
     quiet: bool = False,
+    workers: bool = True,
     **settings: Any,
 ) -> Explorer:
     """Start the explorer on ``http://127.0.0.1:<port>/<token>/`` and return it.
@@ -85,6 +87,7 @@ def explore(
     new ``MLP(2, [16, 16, 1])``. ``dataset``: moons, circles, xor, spiral, blobs or spiral3.
     ``port=0`` picks a free port. ``block``: serve until Ctrl-C (the default in a script); in a
     notebook (a running event loop) the server runs in a thread and this returns at once.
+    ``workers``: evaluate half of each regions grid in a helper process (a second core).
     ``settings`` are the session's (``lr=0.05``, ``optimizer="adam"``, ``hidden=[8]``, ...).
     """
     try:
@@ -98,7 +101,7 @@ def explore(
         raise
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"nn.explore: port must be an int in 0..65535, got {port!r}")
-    session = Session(model, dataset, **settings)
+    session = Session(model, dataset, workers=workers, **settings)
     sock = _bind(port)
     port = sock.getsockname()[1]
     token = secrets.token_urlsafe(18)
@@ -119,8 +122,13 @@ def explore(
     if block:
         try:
             server.run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn stopped cleanly, then re-raised the Ctrl-C it caught
+            pass
         finally:
             sock.close()
+            session.close()
+        if not quiet:
+            print("nn.explore: stopped", flush=True)
         return Explorer(url, session, server, None)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="nn.explore", daemon=True)
     thread.start()

@@ -6,4 +6,5 @@ import sys
 
 from . import main
 
-sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # not in the helper process that multiprocessing spawns
+    sys.exit(main(sys.argv[1:]))

@@ -123,9 +123,9 @@ class Live:
             except Exception:  # a page closed while we were sending: forget it
                 self.sockets.discard(ws)
 
-    async def changed(self, state: dict[str, Any]) -> None:
-        """Push a new state to every page, and start a network picture if none is being drawn."""
-        await self.broadcast(json.dumps({"type": "state", "state": json.loads(dumps(state))}))
+    async def changed(self, text: str) -> None:
+        """Push a new state (its JSON) to every page, and start a network picture if none is being drawn."""
+        await self.broadcast('{"type":"state","state":' + text + "}")
         self.draw_network()
 
     def draw_network(self) -> None:
@@ -161,7 +161,7 @@ class Live:
                 await self.broadcast(json.dumps({"type": "error", "message": str(error)}))
                 break
             state["playing"] = self.playing
-            await self.changed(state)
+            await self.changed(await run_in_threadpool(dumps, state))
             await asyncio.sleep(0.001)  # let requests in between steps
         await self.broadcast(json.dumps({"type": "playing", "playing": False}))
 
@@ -207,8 +207,10 @@ def create_app(session: Session, token: str, port: int) -> Starlette:
                 return JSONResponse({"error": str(error)}, status_code=400)
             if isinstance(result, dict) and "version" in result:
                 result["playing"] = live.playing
-                await live.changed(result)
-            return Response(dumps(result), media_type="application/json")
+            text = await run_in_threadpool(dumps, result)
+            if isinstance(result, dict) and "version" in result:
+                await live.changed(text)
+            return Response(text, media_type="application/json")
 
         return Route(f"/api/{name}", endpoint, methods=["POST"])
 
@@ -258,7 +260,7 @@ def create_app(session: Session, token: str, port: int) -> Starlette:
         try:
             first = await run_in_threadpool(session.state)
             first["playing"] = live.playing
-            await ws.send_text(json.dumps({"type": "state", "state": json.loads(dumps(first))}))
+            await ws.send_text('{"type":"state","state":' + dumps(first) + "}")
             if live.network is not None:
                 await ws.send_text(json.dumps({"type": "network", "step": live.network[0], "svg": live.network[1]}))
             else:

@@ -16,7 +16,6 @@ raises :class:`BadRequest` (a ``ValueError``) before changing anything.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import numbers
@@ -34,6 +33,7 @@ from ..mlp import MLP
 from ..serialize import LoadError, load
 from ..training import ACCURACY, step as training_step
 from . import replay
+from .grid import Outputs
 
 BOX = (-1.6, 1.6)
 """The data square shown on the page (both axes): every dataset is scaled into [-1, 1]."""
@@ -191,8 +191,12 @@ class Inspection:
 class Session:
     """A model, its data and its optimizer; every method returns the new :meth:`state`."""
 
-    def __init__(self, model: MLP | None = None, dataset: str = "moons", seed: int = 0, **settings: Any) -> None:
+    def __init__(
+        self, model: MLP | None = None, dataset: str = "moons", seed: int = 0, workers: bool = False, **settings: Any
+    ) -> None:
+        """``workers=True``: half of each regions grid is evaluated in a helper process (see :mod:`.grid`)."""
         self._lock = threading.RLock()
+        self._engine = Outputs(workers)
         self.config = check_config({"dataset": dataset, "seed": seed, **settings})
         self.train: tuple[list[list[float]], list[int]] = ([], [])
         self.val: tuple[list[list[float]], list[int]] = ([], [])
@@ -238,12 +242,6 @@ class Session:
         self.params = model.parameters()
         self.names = [name for name, _ in model.named_parameters()]
         self.optimizer = _optimizer(self.config["optimizer"], self.params, self.config["lr"], self.config["l2"])
-        # The regions, the zero lines and the curves read the model through a compiled forward:
-        # traced once per model, replayed on floats at the current weights (no graph built).
-        if model.nout == 1:
-            self._forward = [autograd.compile(lambda x: model(x))]
-        else:
-            self._forward = [autograd.compile(lambda x, k=k: model(x)[k]) for k in range(model.nout)]
         self.steps = 0
         self.last_loss = None
         self.updates = [0.0] * len(self.params)
@@ -260,10 +258,13 @@ class Session:
         return [float(t) for t in labels]
 
     def _outputs(self, rows: list[list[float]]) -> list:
-        if len(self._forward) == 1:
-            f = self._forward[0]
-            return [f(x) for x in rows]
-        return [[f(x) for f in self._forward] for x in rows]
+        # The regions and the curves read the model through a compiled forward: traced once per
+        # model, replayed on floats at the current weights (no graph built); see nn.explore.grid.
+        return self._engine.of(self.model, rows)
+
+    def close(self) -> None:
+        """Stop the helper process, if there is one."""
+        self._engine.close()
 
     def _evaluate(self, split: tuple[list, list]) -> tuple[float | None, float | None]:
         rows, labels = split
@@ -597,9 +598,10 @@ class Session:
 
 def dumps(state: dict[str, Any]) -> str:
     """JSON for the page (no NaN: an infinite or undefined number is sent as null)."""
-    buf = io.StringIO()
-    json.dump(_finite(state), buf, separators=(",", ":"), allow_nan=False)
-    return buf.getvalue()
+    try:
+        return json.dumps(state, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a diverged model: walk the state once to replace the bad numbers
+        return json.dumps(_finite(state), separators=(",", ":"), allow_nan=False)
 
 
 def _finite(x: Any) -> Any:
