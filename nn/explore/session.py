@@ -20,6 +20,7 @@ import json
 import math
 import numbers
 import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -175,6 +176,22 @@ def _segment(w0: float, w1: float, b: float) -> list[float] | None:
     if len(points) < 2:
         return None
     return [points[0][0], points[0][1], points[-1][0], points[-1][1]]
+
+
+_EDGE_LABEL = re.compile(r"^(\t\w+ -> \w+ \[)label=", re.M)
+_GROUP_LABEL = re.compile(r"^(\tg\d+ -> g\d+ \[)label=<[^>]*> ", re.M)
+
+
+def _compact(dot: str) -> str:
+    """Edge numbers as ``xlabel``s, placed after the layout, so the picture stays compact.
+
+    Graphviz gives a labelled edge a rank of its own; with 256 edges between two layers of 16
+    collapsed neurons, that stacks 256 placeholders in one column and the picture grows many
+    times taller than wide. An ``xlabel`` shows the same number without taking part in the layout.
+    Edges between two collapsed boxes lose their number (their tooltip keeps it; the boxes show
+    their blame): 256 numbers in the gap between two layers cannot be read.
+    """
+    return _EDGE_LABEL.sub(r"\1xlabel=", _GROUP_LABEL.sub(r"\1", dot))
 
 
 @dataclass
@@ -479,7 +496,7 @@ class Session:
                 for _ in range(ins.position):
                     stepper.next()
                 collapse = None if ins.collapse == "none" else ins.collapse
-                dot = stepper.show(collapse=collapse, max_nodes=4000).source
+                dot = _compact(stepper.show(collapse=collapse, max_nodes=4000).source)
                 value = loss.data
             finally:
                 for p, g in zip(self.params, saved):

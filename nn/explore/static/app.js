@@ -244,6 +244,10 @@
   function showPoint(p) {
     point = p;
     $("point-graph").innerHTML = p.svg.replace(/^[\s\S]*?(?=<svg\b)/, "");
+    var svg = $("point-graph").querySelector("svg");
+    if (svg && !$("actual-size").checked) {  // fit the box (the viewBox stays)
+      svg.removeAttribute("width"); svg.removeAttribute("height");
+    }
     $("point-title").textContent = "(" + (p.split === "train" ? "training" : "validation") + " point " + p.index +
       " at (" + p.x[0].toFixed(2) + ", " + p.x[1].toFixed(2) + "), class " + p.label + ": L = " + p.loss.toFixed(6) + ")";
     $("point-counter").textContent = "backward step " + p.position + " / " + p.total;
@@ -317,6 +321,10 @@
   });
   $("step").addEventListener("click", function () { api("step", { steps: 1 }); });
   $("reset").addEventListener("click", function () { api("reset", {}); });
+  $("actual-size").addEventListener("change", function () {
+    $("point-graph").className = "svg-box" + ($("actual-size").checked ? " actual" : "");
+    if (point) { showPoint(point); }
+  });
   $("zero-lines").addEventListener("change", function () { if (state) { drawData(); } });
 
   document.querySelectorAll("[data-setting]").forEach(function (el) {
