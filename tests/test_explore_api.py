@@ -216,3 +216,32 @@ def test_numbers_sent_to_the_page_are_json() -> None:
     from nn.explore.session import dumps
 
     assert dumps({"a": [math.inf, math.nan, 1.5]}) == '{"a":[null,null,1.5]}'
+
+
+def test_without_the_extra_the_explorer_says_how_to_install_it(monkeypatch: Any) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if uvicorn were not installed
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "blamegrad\[explore\]"'):
+        nn.explore(open_browser=False, block=False)
+
+
+def test_three_classes_train_with_cross_entropy() -> None:
+    s = Session(dataset="spiral3", hidden=[6], optimizer="adam", lr=0.05)
+    first = s.state()
+    assert first["classes"] == 3 and first["config"]["loss"] == "cross_entropy"
+    assert set(first["regions"]["classes"]) <= {0, 1, 2}
+    after = s.step(5)
+    assert after["history"]["train_loss"][-1] < first["history"]["train_loss"][-1]
+    shown = s.inspect("train", 0)
+    x, t = s.train[0][0], s.train[1][0]
+    loss = nn.losses.cross_entropy([s.model(x)], [t])
+    assert shown["loss"] == loss.data
+
+
+def test_the_regions_are_the_same_with_a_helper_process() -> None:
+    alone, helped = Session(seed=2), Session(seed=2, workers=True)
+    try:
+        for p, q in zip(helped.params, alone.params):
+            p.data = q.data
+        assert helped._grid() == alone._grid()
+    finally:
+        helped.close()

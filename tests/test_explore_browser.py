@@ -7,6 +7,7 @@ no request leaving 127.0.0.1, and no way in without the token.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import urllib.error
@@ -141,6 +142,13 @@ def test_the_explorer_in_a_browser(explorer: Any, browser: Any, tmp_path: Path) 
     graph = page.inner_html("#point-graph")
     x_leaves = [v for v in _leaves(loss) if v.data in session.val[0][2]]
     assert x_leaves and all(f"grad = {v.grad:.12g}" in graph for v in x_leaves)  # the inputs' grads
+
+    # Click a collapsed neuron: the graph opens to every node (the weights appear as boxes).
+    boxes = page.locator("#point-graph g.node").filter(has=page.locator("title", has_text=re.compile(r"^g\d+$")))
+    assert boxes.count() > 0
+    boxes.first.click()
+    page.wait_for_selector("#point-graph[data-collapse='none']", state="attached")
+    assert page.locator("#point-graph g.node").count() > boxes.count() + 60
 
     # Save the model, change the weights, load it back.
     with page.expect_download() as download:

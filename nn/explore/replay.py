@@ -22,6 +22,10 @@ CLASS_COLORS = [(0x1f, 0x77, 0xb4), (0xe6, 0x7e, 0x22), (0x2c, 0xa0, 0x2c)]
 """Class 0 blue, class 1 orange, class 2 green (the page uses the same)."""
 SIZE = 300
 CURVE_W = 260
+MAX_FRAMES = 1000
+"""A replay keeps the last MAX_FRAMES steps (a frame is about 10 KB)."""
+CURVE_POINTS = 200
+"""Each frame's loss curve is drawn through at most this many steps."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ def _svg(frame: Frame, frames: list[Frame], box: tuple[float, float], n: int) ->
     # The loss curves so far (train blue-grey, validation dashed), on a shared scale.
     x0 = SIZE + 20
     shown = [f for f in frames if f.step <= frame.step]
+    shown = shown[:: max(1, len(shown) // CURVE_POINTS)] + shown[-1:]
     values = [v for f in frames for v in (f.train_loss, f.val_loss) if v is not None]
     top = max(values, default=1.0) or 1.0
     last = max(frames[-1].step, 1)
@@ -111,6 +116,7 @@ def page(frames: list[Frame], box: tuple[float, float], n: int, classes: int, ti
     """The replay page: :func:`autograd.viz.player.player_html` of one frame per step."""
     from autograd.viz.player import player_html
 
+    frames = frames[-MAX_FRAMES:]
     legend = ("Regions: the class the model predicts (paler where it is less sure). Filled dots: training points; "
               f"ringed dots: validation points. {classes} classes.")
     return player_html([(_svg(f, frames, box, n), _caption(f)) for f in frames], title=title, legend=legend)

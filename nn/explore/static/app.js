@@ -257,6 +257,7 @@
     $("point-next").disabled = $("point-last").disabled = p.position === p.total;
     $("collapse").value = p.collapse;
     $("point-graph").dataset.position = String(p.position);
+    $("point-graph").dataset.collapse = p.collapse;
   }
 
   function clearPoint() {
