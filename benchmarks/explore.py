@@ -8,14 +8,18 @@ each step followed by its page update: the decision regions on a 50x50 grid, the
 validation losses and accuracies, the parameter table, the state pushed over the websocket, and
 the network picture (nn.draw rendered by Graphviz in a thread of its own; the step rate counts
 steps, the picture rate how many pictures reached the page). The page is open in headless
-chromium (Playwright) and plays: this measures what a user sees. Then each part is timed alone in
-this process (medians). Timings live here only, never in tests; the machine is shared and noisy.
+chromium (Playwright) and plays: this measures what a user sees. On a shared, loaded machine the
+wall-clock rate says more about the neighbours than about us, so the CPU time each process spends
+per step is printed too (the server process, the regions helper, Graphviz's runs), with the rate
+two idle cores would allow. Then each part is timed alone in this process (medians). Timings
+live here only, never in tests.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
+import resource
 import shutil
 import statistics
 import sys
@@ -39,37 +43,66 @@ def live(seconds: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     ex = nn.explore(port=0, open_browser=False, block=False, quiet=True)
-    counts = {"state": 0, "network": 0}
-
-    def on_socket(ws: Any) -> None:
-        def frame(payload: Any) -> None:
-            kind = json.loads(payload)["type"] if isinstance(payload, str) else None
-            if kind in counts:
-                counts[kind] += 1
-
-        ws.on("framereceived", frame)
+    live_state = ex._server.config.app.state.live  # the server's pushes: pictures sent
 
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                         headless=True, args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("websocket", on_socket)
             page.goto(ex.url)
             page.wait_for_selector("#network svg")
             page.click("#play")
             page.wait_for_selector("#play[data-playing='1']", state="attached")
             page.wait_for_timeout(1000)  # warm up (Playwright dispatches events while it waits)
-            s0, c0, t0 = ex.session.steps, dict(counts), time.perf_counter()
+            s0, p0, t0, u0 = ex.session.steps, live_state.pictures, time.perf_counter(), _cpu(ex)
             page.wait_for_timeout(seconds * 1000)
-            s1, c1, t1 = ex.session.steps, dict(counts), time.perf_counter()
+            s1, p1, t1, u1 = ex.session.steps, live_state.pictures, time.perf_counter(), _cpu(ex)
+            shown = int(page.text_content("#step-count") or 0)
             page.click("#play")
             browser.close()
     finally:
         ex.stop()
-    elapsed = t1 - t0
-    return {"steps_per_s": (s1 - s0) / elapsed, "states_per_s": (c1["state"] - c0["state"]) / elapsed,
-            "pictures_per_s": (c1["network"] - c0["network"]) / elapsed, "seconds": elapsed}
+    elapsed, steps = t1 - t0, max(s1 - s0, 1)
+    return {"steps_per_s": (s1 - s0) / elapsed, "shown_lag": s1 - shown,
+            "pictures_per_s": (p1 - p0) / elapsed, "seconds": elapsed,
+            "cpu_ms_per_step": {k: (u1[k] - u0[k]) / steps * 1e3 for k in u0}}
+
+
+def _cpu(ex: Any) -> dict[str, float]:
+    """CPU seconds so far: this process (the server's threads), the regions helper, finished `dot` runs."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    helper = 0.0
+    pool = ex.session._engine._pool
+    for pid in (getattr(pool, "_processes", None) or {}):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            helper += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return {"server process": own.ru_utime + own.ru_stime, "regions helper": helper,
+            "dot renders": kids.ru_utime + kids.ru_stime, "browser (chromium, driver)": _descendants_cpu() - helper}
+
+
+def _descendants_cpu() -> float:
+    """CPU seconds of the live processes started from this one (Linux /proc; 0 elsewhere)."""
+    parent, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parent[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    mine, total = {os.getpid()}, 0.0
+    for _ in range(8):  # a few generations deep
+        for pid, ppid in parent.items():
+            if ppid in mine and pid not in mine:
+                mine.add(pid)
+                total += cpu[pid]
+    return total
 
 
 def parts(repeats: int) -> dict[str, float]:
@@ -115,8 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = live(args.seconds)
     print(f"with the page open, playing for {result['seconds']:.1f} s:")
-    print(f"  {result['steps_per_s']:.1f} steps/s (target >= 5), {result['states_per_s']:.1f} states/s reached the page,"
-          f" {result['pictures_per_s']:.1f} network pictures/s")
+    print(f"  {result['steps_per_s']:.1f} steps/s (target >= 5), {result['pictures_per_s']:.1f} network pictures/s;"
+          f" the page showed step {result['shown_lag']} behind at the end")
+    cpu = result["cpu_ms_per_step"]
+    print("  CPU per step: " + ", ".join(f"{k} {v:.0f} ms" for k, v in cpu.items()))
+    busiest = max(cpu["server process"], cpu["regions helper"] + cpu["dot renders"] + cpu["browser (chromium, driver)"])
+    print(f"  on two idle cores (the server on one, everything else on the other: {busiest:.0f} ms/step on the busier)"
+          f" ~{1e3 / busiest:.1f} steps/s")
     print("each part alone, median ms:")
     for name, ms in parts(args.repeats).items():
         print(f"  {name:28s} {ms:7.1f}")

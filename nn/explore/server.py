@@ -115,6 +115,8 @@ class Live:
         self.render_task: asyncio.Task | None = None
         self.network: tuple[int, str] | None = None  # (step, svg) of the latest picture
         self.rendered_dot: str | None = None
+        self.pictures = 0
+        """How many network pictures were sent (benchmarks/explore.py counts them)."""
 
     async def broadcast(self, text: str) -> None:
         for ws in list(self.sockets):
@@ -142,6 +144,7 @@ class Live:
             svg = (await run_in_threadpool(to_bytes, dot, "svg")).decode("utf-8")
             self.rendered_dot = dot
             self.network = (step, svg)
+            self.pictures += 1
             await self.broadcast(json.dumps({"type": "network", "step": step, "svg": svg}))
 
     async def play(self, playing: bool) -> None:

@@ -220,8 +220,17 @@
     select.dataset.keys = want;
   }
 
+  var drawPending = false, tableVisible = true;
+
   function show(s) {
     state = s;
+    if (!drawPending) {  // states can arrive faster than frames: draw the latest once per frame
+      drawPending = true;
+      requestAnimationFrame(function () { drawPending = false; draw(state); });
+    }
+  }
+
+  function draw(s) {
     $("step-count").textContent = String(s.step);
     $("train-count").textContent = String(s.train.points.length);
     $("val-count").textContent = String(s.val.points.length);
@@ -230,7 +239,7 @@
     showControls();
     drawData();
     drawCurves();
-    drawTable();
+    if (tableVisible) { drawTable(); }
     if (!s.inspection && point) { clearPoint(); }
   }
 
@@ -370,6 +379,14 @@
       return api("model", { model: text });
     }).then(function () { say("model loaded", true); $("load-model").value = ""; });
   });
+
+  // The table is drawn only while it is on screen (337 rows per step cost the browser more than the rest).
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      tableVisible = entries[entries.length - 1].isIntersecting;
+      if (tableVisible && state) { drawTable(); }
+    }).observe($("params"));
+  }
 
   window.explorer = { get state() { return state; }, get point() { return point; } };  // for tests and the console
   connect();
