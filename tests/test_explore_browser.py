@@ -101,13 +101,24 @@ def test_the_explorer_in_a_browser(explorer: Any, browser: Any, tmp_path: Path) 
 
     # Play a few steps, then pause.
     page.click("#play")
-    page.wait_for_selector("#curves[data-points='5']", state="attached")
+    page.wait_for_selector("#play[data-playing='1']", state="attached")
+    for _ in range(300):  # states may arrive faster than frames: the page draws the latest
+        if int(page.get_attribute("#curves", "data-points")) >= 5:
+            break
+        page.wait_for_timeout(100)
+    assert int(page.get_attribute("#curves", "data-points")) >= 5
     page.click("#play")
     page.wait_for_selector("#play[data-playing='0']", state="attached")
 
     # Switch the optimizer: the table shows Adam's state.
     page.select_option("#optimizer", "adam")
+    page.locator("#params-panel").scroll_into_view_if_needed()  # the table is drawn while on screen
     page.wait_for_selector("#params th:text-is('sqrt(v)')")
+    names = page.locator("#params tbody tr td:first-child").all_text_contents()
+    grads = [abs(float(g)) for g in page.locator("#params tbody tr td:nth-child(3)").all_text_contents()]
+    assert sorted(names) == sorted(n for n, _ in session.model.named_parameters())
+    assert grads == sorted(grads, reverse=True)  # sorted by |grad|
+    page.locator("#data").scroll_into_view_if_needed()
     assert session.config["optimizer"] == "adam"
     steps = session.steps
     page.click("#step")

@@ -385,7 +385,7 @@
     new IntersectionObserver(function (entries) {
       tableVisible = entries[entries.length - 1].isIntersecting;
       if (tableVisible && state) { drawTable(); }
-    }).observe($("params"));
+    }).observe($("params-panel"));
   }
 
   window.explorer = { get state() { return state; }, get point() { return point; } };  // for tests and the console
