@@ -141,7 +141,12 @@ class Live:
             step, dot = await run_in_threadpool(self.session.network_dot)
             if dot == self.rendered_dot:
                 return
-            svg = (await run_in_threadpool(to_bytes, dot, "svg")).decode("utf-8")
+            try:
+                svg = (await run_in_threadpool(to_bytes, dot, "svg")).decode("utf-8")
+            except Exception as error:  # no Graphviz, or it failed: say so where the picture goes
+                self.rendered_dot = dot
+                await self.broadcast(json.dumps({"type": "network-error", "message": str(error)}))
+                return
             self.rendered_dot = dot
             self.network = (step, svg)
             self.pictures += 1
@@ -208,6 +213,8 @@ def create_app(session: Session, token: str, port: int) -> Starlette:
                     result = await result
             except BadRequest as error:
                 return JSONResponse({"error": str(error)}, status_code=400)
+            except (RuntimeError, ModuleNotFoundError) as error:  # drawing: no Graphviz, or it failed
+                return JSONResponse({"error": str(error)}, status_code=500)
             if isinstance(result, dict) and "version" in result:
                 result["playing"] = live.playing
             text = await run_in_threadpool(dumps, result)

@@ -39,6 +39,7 @@
       var msg = JSON.parse(event.data);
       if (msg.type === "state") { show(msg.state); }
       else if (msg.type === "network") { showNetwork(msg); }
+      else if (msg.type === "network-error") { $("network").textContent = msg.message; }
       else if (msg.type === "playing") { setPlaying(msg.playing); }
       else if (msg.type === "error") { say(msg.message); setPlaying(false); }
     };
