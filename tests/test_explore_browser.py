@@ -182,7 +182,11 @@ def test_the_explorer_in_a_browser(explorer: Any, browser: Any, tmp_path: Path) 
     download.value.save_as(replay)
     assert replay.read_text().count("<template") >= 1
 
-    # Reopening the page resumes the session.
+    # Reopening the page resumes the session (with the point it showed).
+    page.locator("#data").scroll_into_view_if_needed()
+    val_box = page.locator("#val").bounding_box()
+    page.mouse.click(val_box["x"] + (vx + 1.6) / 3.2 * val_box["width"], val_box["y"] + (1.6 - vy) / 3.2 * val_box["height"])
+    page.wait_for_selector("#point-graph svg")
     step_now = session.steps
     page.close()
     again = browser.new_page()
@@ -191,6 +195,8 @@ def test_the_explorer_in_a_browser(explorer: Any, browser: Any, tmp_path: Path) 
     again.goto(explorer.url)
     again.wait_for_selector(f"#step-count:text-is('{step_now}')")
     assert again.text_content("#train-count") == str(n + 1)
+    again.wait_for_selector("#point-graph svg")  # and the point it showed
+    assert again.text_content("#point-title").startswith("(validation point 2 ")
     again.close()
 
     assert problems == []

@@ -221,7 +221,7 @@
     select.dataset.keys = want;
   }
 
-  var drawPending = false, tableVisible = true;
+  var drawPending = false, tableVisible = true, restoring = false;
 
   function show(s) {
     state = s;
@@ -242,6 +242,13 @@
     drawCurves();
     if (tableVisible) { drawTable(); }
     if (!s.inspection && point) { clearPoint(); }
+    if (s.inspection && !point && !restoring) {  // a reopened page: show the point it was showing
+      restoring = true;
+      fetch("api/point").then(function (r) { return r.json(); }).then(function (p) {
+        restoring = false;
+        if (p.svg) { showPoint(p); }
+      }).catch(function () { restoring = false; });
+    }
   }
 
   function showNetwork(msg) {
