@@ -132,11 +132,10 @@ def check_config(config: dict[str, Any]) -> dict[str, Any]:
     c["seed"] = _int(c["seed"], "seed", 0, 2**31 - 1)
     classes = CLASSES.get(c["dataset"], 2)
     allowed = MULTI_LOSSES if classes > 2 else BINARY_LOSSES
+    if "loss" not in config:
+        c["loss"] = allowed[0] if c["loss"] not in allowed else c["loss"]  # the dataset's first loss
     if c["loss"] not in allowed:
-        if c["loss"] in BINARY_LOSSES + MULTI_LOSSES and config.get("loss") is None:
-            c["loss"] = allowed[0]  # the dataset changed the number of classes: its first loss
-        else:
-            raise BadRequest(f"loss must be one of {', '.join(allowed)} for {classes} classes, got {c['loss']!r}")
+        raise BadRequest(f"loss must be one of {', '.join(allowed)} for {classes} classes, got {c['loss']!r}")
     return c
 
 
@@ -378,8 +377,11 @@ class Session:
         if not isinstance(changes, dict):
             raise BadRequest(f"settings must be a JSON object, got {type(changes).__name__}")
         with self._lock:
-            new = check_config({**{k: v for k, v in self.config.items() if not (k == "loss" and "dataset" in changes)},
-                                **changes})
+            base = dict(self.config)
+            dataset = changes.get("dataset")
+            if isinstance(dataset, str) and "loss" not in changes and CLASSES.get(dataset, 2) != self.classes:
+                del base["loss"]  # another number of classes: that dataset's first loss
+            new = check_config({**base, **changes})
             old, self.config = self.config, new
             data = any(new[k] != old[k] for k in ("dataset", "points", "noise")) or "seed" in changes
             arch = data and self.classes != CLASSES.get(old["dataset"], 2)
@@ -394,7 +396,7 @@ class Session:
                 self.optimizer.lr = new["lr"]
             if not arch and (data or new["loss"] != old["loss"]):
                 self.inspection = None
-                self._record()
+                self._record_points()  # the same weights, measured again on the new data or loss
             self.version += 1
             return self.state()
 
