@@ -29,7 +29,8 @@ from nn.explore.session import Session  # noqa: E402
 
 PORT = 8123
 TOKEN = "t0k3n"
-BASE = f"http://127.0.0.1:{PORT}"
+HOST = f"127.0.0.1:{PORT}"
+BASE = f"http://{HOST}"
 
 
 @pytest.fixture()
@@ -245,3 +246,38 @@ def test_the_regions_are_the_same_with_a_helper_process() -> None:
         assert helped._grid() == alone._grid()
     finally:
         helped.close()
+
+
+def test_the_live_channel_refuses_a_foreign_origin_and_pushes_the_state(client: Any) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    with pytest.raises(WebSocketDisconnect):
+        with client.websocket_connect(f"/{TOKEN}/live", headers={"host": HOST, "origin": "http://evil.example"}) as ws:
+            ws.receive_text()
+    with client.websocket_connect(f"/{TOKEN}/live", headers={"host": HOST, "origin": BASE}) as ws:
+        first = json.loads(ws.receive_text())
+        assert first["type"] == "state" and first["state"]["step"] == 0
+
+
+def test_ctrl_c_stops_the_server_cleanly() -> None:
+    import re
+    import signal
+    import time
+    import urllib.request
+
+    server = subprocess.Popen([sys.executable, "-m", "nn.explore", "--port", "0", "--no-browser"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()  # type: ignore[union-attr]
+        url = re.search(r"http://127\.0\.0\.1:\d+/\S+/", line)
+        assert url is not None, line
+        with urllib.request.urlopen(url.group(0) + "api/state", timeout=30) as r:
+            assert r.status == 200
+        time.sleep(0.2)
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0 and "nn.explore: stopped" in out
+    assert "Traceback" not in err
