@@ -4,6 +4,7 @@
     python3 dev.py demo    # train the main demo; pictures go to out/
     python3 dev.py test    # the whole test suite (extra arguments go to pytest)
     python3 dev.py tutorial  # Jupyter on demos/tutorial (the runnable tutorial)
+    python3 dev.py explore   # the training explorer in the browser (--port N, --no-browser)
     python3 dev.py bench   # benchmarks against micrograd and hand-written floats
     python3 dev.py instructions  # callgrind instruction counts, ours and micrograd (needs valgrind)
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +39,8 @@ COMMANDS = {
     "test": ("all", ["-m", "pytest"]),
     # Starts Jupyter on the tutorial notebooks; it prints the address to open if no browser opens.
     "tutorial": ("tutorial", ["-m", "notebook", "--notebook-dir=demos/tutorial"]),
+    # The training explorer: a local server on 127.0.0.1; it prints its address (with a token).
+    "explore": ("explore,viz-pure", ["-m", "nn.explore"]),
     "bench": ("bench", ["benchmarks/run.py"]),
     "instructions": ("bench", ["benchmarks/instructions.py"]),
 }
@@ -153,7 +157,9 @@ def main(argv: list[str]) -> int:
         cmd = [*cmd, "--allow-root"]  # Jupyter refuses root otherwise (containers, CI machines)
     full = [str(PYTHON), *cmd, *argv[1:]]
     say(" ".join(full[1:]))
-    return subprocess.run(full, cwd=ROOT).returncode
+    child = subprocess.Popen(full, cwd=ROOT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the child too: let it stop cleanly
+    return child.wait()
 
 
 if __name__ == "__main__":

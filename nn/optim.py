@@ -3,6 +3,8 @@
 - :class:`SGD`: ``v = momentum * v + (g + weight_decay * p)``; ``p -= lr * v``
   (plain gradient descent when momentum and weight_decay are 0, as in micrograd).
 - :class:`Adam`: per-parameter step sizes from running means of g and g^2, bias-corrected.
+- :class:`AdamW`: Adam with decoupled weight decay (Loshchilov & Hutter 2019):
+  ``p -= lr * weight_decay * p`` apart from the gradient, so the decay is not scaled by Adam.
 
 ``lr`` is a number or a schedule: a callable of the step number (0, 1, 2, ...) returning the
 learning rate for that step. :func:`linear_decay` gives micrograd's demo schedule,
@@ -144,6 +146,42 @@ class Adam(Optimizer):
             self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
             self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
             p.data -= lr * (self.m[i] / c1) / (math.sqrt(self.v[i] / c2) + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: ``p -= lr * (weight_decay * p + m_hat / (sqrt(v_hat) + eps))``.
+
+    The decay never enters m and v (unlike ``Adam(weight_decay=...)``, which adds it to the grad).
+
+    >>> from autograd import Value
+    >>> w = Value(2.0)
+    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> w.grad = 4.0                      # m_hat = 4, sqrt(v_hat) = 4: the Adam part moves w by lr
+    >>> opt.step(); round(w.data, 6)      # 2 - 0.1 * 0.5 * 2 - 0.1 * 1
+    1.8
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: LearningRate = 0.01,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, 0.0)
+        self.weight_decay = _check_nonneg(weight_decay, "nn.optim.AdamW: weight_decay")
+
+    def _update(self, lr: float) -> None:
+        b1, b2 = self.betas
+        t = self.steps + 1
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        decay = lr * self.weight_decay
+        for i, p in enumerate(self.params):
+            g = p.grad
+            self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
+            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
+            p.data -= decay * p.data + lr * (self.m[i] / c1) / (math.sqrt(self.v[i] / c2) + self.eps)
 
 
 def _check_nonneg(x: object, where: str) -> float:

@@ -1,4 +1,9 @@
-"""``fit``: the training loop (forward, loss, zero_grad, backward, step) with the usual extras.
+"""``step`` and ``fit``: one training step (forward, loss, zero_grad, backward, update), and the loop.
+
+:func:`step` is one step on one batch; it returns a :class:`StepResult` (the batch loss as a
+``Value`` with its graph and grads, and the predictions made before the update). :func:`fit`
+is a loop over it with the usual extras; the training explorer (:mod:`nn.explore`) calls the same
+step.
 
 One epoch is one pass over the training set in shuffled mini-batches (one full batch by
 default, as in micrograd's demo). After each epoch the :class:`History` records the training
@@ -149,6 +154,68 @@ def _data(X: Any, y: Any, where: str, nin: int | None) -> tuple[list[list[float]
     return rows, targets
 
 
+@dataclass
+class StepResult:
+    """What one :func:`step` did: the batch loss (its graph and grads kept) and the predictions."""
+
+    loss: Value
+    """The data loss over the batch (without the l2 term), after backward: ``loss.grad == 1``."""
+    predictions: list
+    """The model's outputs on the batch, made before the update (Values in the loss graph)."""
+    targets: list[float]
+    """The batch's targets."""
+
+    @property
+    def value(self) -> float:
+        """The batch loss as a float."""
+        return self.loss.data
+
+
+def loss_function(loss: Union[str, LossFn], where: str) -> LossFn:
+    """``loss`` as a function: a name from :data:`nn.losses.LOSSES`, or a function as it is."""
+    if isinstance(loss, str):
+        if loss not in losses.LOSSES:
+            raise ValueError(f"{where}: unknown loss {loss!r}; choose one of {', '.join(losses.LOSSES)} or pass a function")
+        return losses.LOSSES[loss]
+    if callable(loss):
+        return loss
+    raise TypeError(f"{where}: loss must be a name or a function, got {type(loss).__name__} ({loss!r})")
+
+
+def step(
+    model: Callable,
+    loss: Union[str, LossFn],
+    optimizer: Optimizer,
+    rows: Sequence,
+    targets: Sequence,
+    l2: float = 0.0,
+    params: Sequence[Value] | None = None,
+) -> StepResult:
+    """One training step on one batch: forward, loss, zero_grad, backward, update.
+
+    ``l2=alpha`` adds ``alpha * sum(p^2)`` over ``params`` (default: the optimizer's) to what
+    backward runs on; the returned loss leaves it out.
+
+    >>> import nn
+    >>> model = nn.MLP(1, [1], rng=0)
+    >>> opt = nn.optim.SGD(model.parameters(), lr=0.1)
+    >>> first = nn.training.step(model, "mse", opt, [[1.0], [2.0]], [1.0, 2.0])
+    >>> second = nn.training.step(model, "mse", opt, [[1.0], [2.0]], [1.0, 2.0])
+    >>> second.value < first.value, first.loss.grad
+    (True, 1.0)
+    """
+    loss_fn = loss_function(loss, "nn.training.step")
+    preds = [model(x) for x in rows]
+    data_loss = loss_fn(preds, targets)
+    if not isinstance(data_loss, Value):
+        raise TypeError(f"nn.training.step: the loss must return a Value, got {type(data_loss).__name__} ({data_loss!r})")
+    objective = data_loss + losses.l2(list(params) if params is not None else optimizer.params, l2) if l2 else data_loss
+    optimizer.zero_grad()
+    objective.backward()
+    optimizer.step()
+    return StepResult(data_loss, preds, [float(t) for t in targets])
+
+
 def _optional_count(x: object, where: str) -> int | None:
     if x is None:
         return None
@@ -185,14 +252,7 @@ def fit(
     where = "nn.fit"
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"{where}: model must be a callable nn.Module, got {type(model).__name__}")
-    if isinstance(loss, str):
-        if loss not in losses.LOSSES:
-            raise ValueError(f"{where}: unknown loss {loss!r}; choose one of {', '.join(losses.LOSSES)} or pass a function")
-        loss_fn: LossFn = losses.LOSSES[loss]
-    elif callable(loss):
-        loss_fn = loss
-    else:
-        raise TypeError(f"{where}: loss must be a name or a function, got {type(loss).__name__} ({loss!r})")
+    loss_fn = loss_function(loss, where)
     acc_fn = accuracy if accuracy is not None else ACCURACY.get(loss_fn)
     epochs_ = _optional_count(epochs, f"{where}: epochs")
     if epochs_ is None:
@@ -284,28 +344,12 @@ def _train(
                     targets_all += targets
                     continue
                 if compiled:
-                    step = data_steps.get(tuple(targets))
-                    if step is None:
-                        if len(data_steps) >= 64:  # shuffled mini-batches rarely repeat: keep a few
-                            data_steps.clear()
-                        step = data_steps[tuple(targets)] = autograd.compile(
-                            lambda rows, t=targets: loss_fn([model(x) for x in rows], t)
-                        )
-                    opt.zero_grad()
-                    total += step.backward([Xs[i] for i in idx]) * len(idx)  # rows as numbers: no grads
-                    if l2:
-                        l2_step.backward()
-                    opt.step()
-                    targets_all += targets
-                    continue
-                preds = [model(Xs[i]) for i in idx]
-                data_loss = loss_fn(preds, targets)
-                objective = data_loss + losses.l2(params, l2) if l2 else data_loss
-                opt.zero_grad()
-                objective.backward()
-                opt.step()
-                total += data_loss.data * len(idx)
-                preds_all += preds
+                    batch_loss = _compiled_step(data_steps, l2_step, model, loss_fn, opt, [Xs[i] for i in idx], targets, l2)
+                else:
+                    done = step(model, loss_fn, opt, [Xs[i] for i in idx], targets, l2, params)
+                    batch_loss = done.value
+                    preds_all += done.predictions
+                total += batch_loss * len(idx)
                 targets_all += targets
             history.train_loss.append(total / len(Xs))
             if isinstance(compiled, BatchedLoss) and acc_fn:
@@ -339,6 +383,26 @@ def _train(
             bar.close()
         model.train(was_training)
     return history
+
+
+def _compiled_step(
+    data_steps: dict[tuple, autograd.Compiled], l2_step: autograd.Compiled, model: Module, loss_fn: LossFn,
+    opt: Optimizer, rows: list, targets: list, l2: float,
+) -> float:
+    """:func:`step` replayed as generated code: the same gradients and update; returns the batch loss."""
+    compiled = data_steps.get(tuple(targets))
+    if compiled is None:
+        if len(data_steps) >= 64:  # shuffled mini-batches rarely repeat: keep a few
+            data_steps.clear()
+        compiled = data_steps[tuple(targets)] = autograd.compile(
+            lambda rows, t=targets: loss_fn([model(x) for x in rows], t)
+        )
+    opt.zero_grad()
+    value = compiled.backward(rows)  # rows as numbers: no grads
+    if l2:
+        l2_step.backward()
+    opt.step()
+    return value
 
 
 def _replayed_predictions(

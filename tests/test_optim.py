@@ -86,3 +86,32 @@ def test_bad_arguments_raise_clear_errors(make, message: str) -> None:
     with pytest.raises((ValueError, TypeError)) as info:
         make()
     assert message in str(info.value)
+
+
+def test_adamw_is_adam_plus_decoupled_decay() -> None:
+    # weight_decay=0: AdamW is Adam step for step.
+    a, b = Value(1.5), Value(1.5)
+    plain, decoupled = optim.Adam([a], lr=0.1), optim.AdamW([b], lr=0.1, weight_decay=0.0)
+    for _ in range(5):
+        for w, opt in ((a, plain), (b, decoupled)):
+            opt.zero_grad()
+            (w * w).backward()
+            opt.step()
+    assert b.data == a.data
+    # With decay: p -= lr * wd * p on top of the Adam step, and the decay never enters m or v.
+    w = Value(2.0)
+    opt = optim.AdamW([w], lr=0.1, weight_decay=0.5)
+    w.grad = 3.0
+    opt.step()
+    assert opt.m == [pytest.approx(0.3)] and opt.v == [pytest.approx(0.009)]
+    assert w.data == pytest.approx(2.0 - 0.1 * 0.5 * 2.0 - 0.1 * 1.0)
+    coupled = Value(2.0)
+    adam = optim.Adam([coupled], lr=0.1, weight_decay=0.5)
+    coupled.grad = 3.0
+    adam.step()
+    assert adam.m != opt.m  # Adam's weight_decay is added to the grad instead
+
+
+def test_adamw_checks_its_decay() -> None:
+    with pytest.raises(ValueError, match="nn.optim.AdamW: weight_decay must be a finite number >= 0, got -1"):
+        optim.AdamW([Value(1.0)], weight_decay=-1)
