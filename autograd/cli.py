@@ -537,6 +537,20 @@ def _add_draw(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--before", action="store_true", help="draw the graph before backward (no blame)")
 
 
+def _add_explore(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port; default 8765)")
+    parser.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    parser.add_argument("--dataset", default="moons", help="the data to start with (default moons)")
+
+
+def _run_explore(args: argparse.Namespace, output: Output) -> int:
+    # The training explorer lives in nn (the learning floor); the shell only hands it the options.
+    from nn.explore import main as explore_main
+
+    argv = ["--port", str(args.port), "--dataset", args.dataset] + (["--no-browser"] if args.no_browser else [])
+    return explore_main(argv)
+
+
 COMMANDS: list[Command] = [
     Command(
         "step",
@@ -572,6 +586,13 @@ COMMANDS: list[Command] = [
         _add_step,
         _run_grad,
         f"blamegrad grad {EXAMPLE}",
+    ),
+    Command(
+        "explore",
+        "train a small network live in the browser: the training explorer (needs blamegrad[explore])",
+        _add_explore,
+        _run_explore,
+        "blamegrad explore --port 8765 --no-browser",
     ),
 ]
 """The subcommands, in the order ``--help`` lists them. A new one is one more row."""

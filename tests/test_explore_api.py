@@ -226,7 +226,7 @@ def test_without_the_extra_the_explorer_says_how_to_install_it(monkeypatch: Any)
 
 
 def test_three_classes_train_with_cross_entropy() -> None:
-    s = Session(dataset="spiral3", hidden=[6], optimizer="adam", lr=0.05)
+    s = Session(dataset="yin_yang", hidden=[6], optimizer="adam", lr=0.05)
     first = s.state()
     assert first["classes"] == 3 and first["config"]["loss"] == "cross_entropy"
     assert set(first["regions"]["classes"]) <= {0, 1, 2}

@@ -84,7 +84,7 @@ def explore(
     """Start the explorer on ``http://127.0.0.1:<port>/<token>/`` and return it.
 
     ``model``: an ``nn.MLP(2, [..., 1])`` to train (or ``[..., 3]`` for the 3-class set), else a
-    new ``MLP(2, [16, 16, 1])``. ``dataset``: moons, circles, xor, spiral, blobs or spiral3.
+    new ``MLP(2, [16, 16, 1])``. ``dataset``: moons, circles, xor, spiral, blobs, spiral3 or yin_yang.
     ``port=0`` picks a free port. ``block``: serve until Ctrl-C (the default in a script); in a
     notebook (a running event loop) the server runs in a thread and this returns at once.
     ``workers``: evaluate half of each regions grid in a helper process (a second core).
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nn.explore", description="Watch a network learn, live, in the browser.")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port; default 8765)")
     parser.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
-    parser.add_argument("--dataset", default="moons", help="moons, circles, xor, spiral, blobs or spiral3")
+    parser.add_argument("--dataset", default="moons", help="moons, circles, xor, spiral, blobs, spiral3 or yin_yang")
     args = parser.parse_args(argv)
     try:
         explore(dataset=args.dataset, port=args.port, open_browser=not args.no_browser, block=True)

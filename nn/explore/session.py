@@ -53,10 +53,11 @@ DATASETS: dict[str, tuple[str, Callable[[int, float, int], tuple[list, list]]]] 
     "xor": ("xor", lambda n, noise, seed: datasets.xor(n, noise=2 * noise, seed=seed)),
     "spiral": ("spiral (2 arms)", lambda n, noise, seed: datasets.spiral(n, classes=2, noise=noise, seed=seed)),
     "blobs": ("blobs (2)", lambda n, noise, seed: datasets.blobs(n, centers=2, std=5 * noise, seed=seed)),
-    # The 3-class set: spiral with 3 arms (nn.datasets has no yin-yang set yet).
+    # The 3-class sets: a spiral with 3 arms, and the yin-yang (yin, yang and its two dots).
     "spiral3": ("spiral (3 classes)", lambda n, noise, seed: datasets.spiral(n, classes=3, noise=noise, seed=seed)),
+    "yin_yang": ("yin-yang (3 classes)", lambda n, noise, seed: datasets.yin_yang(n, seed=seed)),
 }
-CLASSES = {"spiral3": 3}
+CLASSES = {"spiral3": 3, "yin_yang": 3}
 
 BINARY_LOSSES = ("hinge", "binary_cross_entropy_with_logits", "mse")
 MULTI_LOSSES = ("cross_entropy",)
