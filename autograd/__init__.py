@@ -14,20 +14,33 @@ order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`a
 
 from __future__ import annotations
 
-from .viz.animate import animate
+from typing import TYPE_CHECKING
+
+from . import lazy
 from .anomaly import detect_anomaly
 from .backward import grad
-from .compile import Compiled, TraceMismatch, compile
-from .viz.draw import draw, draw_dot
-from .viz.sketch import Sketch, sketch
-from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
-from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
 from .modes import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .ops import OPS, Op
-from .stepper import Stepper, backward_steps
 from .value import Value
+
+# Imported on first use (drawing, stepping, compiling are not needed to compute a gradient).
+lazy.install(__name__, {
+    "Compiled": ".compile", "TraceMismatch": ".compile", "compile": ".compile",
+    "draw": ".viz.draw", "draw_dot": ".viz.draw", "animate": ".viz.animate",
+    "Sketch": ".viz.sketch", "sketch": ".viz.sketch",
+    "explain": ".explain", "GradcheckError": ".gradcheck", "gradcheck": ".gradcheck",
+    "Stepper": ".stepper", "backward_steps": ".stepper",
+})
+if TYPE_CHECKING:
+    from .compile import Compiled, TraceMismatch, compile
+    from .explain import explain
+    from .gradcheck import GradcheckError, gradcheck
+    from .stepper import Stepper, backward_steps
+    from .viz.animate import animate
+    from .viz.draw import draw, draw_dot
+    from .viz.sketch import Sketch, sketch
 
 __all__ = [
     "Compiled",

@@ -17,14 +17,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from autograd import lazy
+
 from . import datasets, losses, optim
-from .viz.draw import draw
 from .dropout import Dropout
 from .mlp import MLP, Layer, Neuron
 from .module import Module
-from .serialize import LoadError, load
-from .torch_export import to_torch
-from .training import History, fit, predict
+
+# Imported on first use, so `import nn` stays quick (and never imports matplotlib).
+lazy.install(__name__, {
+    "History": ".training", "fit": ".training", "predict": ".training",
+    "LoadError": ".serialize", "load": ".serialize", "to_torch": ".torch_export",
+    "draw": ".viz.draw", "plot": ".viz.plot",
+}, modules=("plot",))
+if TYPE_CHECKING:
+    from .serialize import LoadError, load
+    from .torch_export import to_torch
+    from .training import History, fit, predict
+    from .viz import plot
+    from .viz.draw import draw
 
 __all__ = [
     "MLP",
@@ -45,11 +58,3 @@ __all__ = [
     "to_torch",
 ]
 
-
-def __getattr__(name: str) -> object:
-    """``nn.plot`` is imported on first use, so ``import nn`` never imports matplotlib."""
-    if name == "plot":
-        from .viz import plot
-
-        return plot
-    raise AttributeError(f"module 'nn' has no attribute {name!r}")
