@@ -15,26 +15,38 @@ order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`a
 from __future__ import annotations
 
 import os as _os
+from typing import TYPE_CHECKING
 
 from .name_clash import warn_if_mixed as _warn_if_mixed
 
 __blamegrad__ = True  # how nn tells this package from another one named autograd (autograd.name_clash)
 _warn_if_mixed(_os.path.dirname(_os.path.abspath(__file__)))
 
-from .viz.animate import animate  # noqa: E402
+from . import lazy  # noqa: E402
 from .anomaly import detect_anomaly
 from .backward import grad
-from .compile import Compiled, TraceMismatch, compile
-from .viz.draw import draw, draw_dot
-from .viz.sketch import Sketch, sketch
-from .explain import explain
 from .functions import dot, exp, log, mean, relu, sigmoid, sqrt, sum, tanh
-from .gradcheck import GradcheckError, gradcheck
 from .graph import topological_order
 from .modes import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .ops import OPS, Op
-from .stepper import Stepper, backward_steps
 from .value import Value
+
+# Imported on first use (drawing, stepping, compiling are not needed to compute a gradient).
+lazy.install(__name__, {
+    "Compiled": ".compile", "TraceMismatch": ".compile", "compile": ".compile",
+    "draw": ".viz.draw", "draw_dot": ".viz.draw", "animate": ".viz.animate",
+    "Sketch": ".viz.sketch", "sketch": ".viz.sketch",
+    "explain": ".explain", "GradcheckError": ".gradcheck", "gradcheck": ".gradcheck",
+    "Stepper": ".stepper", "backward_steps": ".stepper",
+})
+if TYPE_CHECKING:
+    from .compile import Compiled, TraceMismatch, compile
+    from .explain import explain
+    from .gradcheck import GradcheckError, gradcheck
+    from .stepper import Stepper, backward_steps
+    from .viz.animate import animate
+    from .viz.draw import draw, draw_dot
+    from .viz.sketch import Sketch, sketch
 
 __all__ = [
     "Compiled",

@@ -22,7 +22,6 @@ FloatingPointError: backward of sqrt gave an infinite gradient to input 0 (x = 0
 from __future__ import annotations
 
 import contextlib
-import linecache
 import math
 import os
 import sys
@@ -64,6 +63,8 @@ def _user_stack(limit: int = 4) -> str:
     lines: list[str] = []
     while frame is not None and len(lines) < limit:
         code = frame.f_code
+        import linecache  # here, not at import: it pulls in the tokenizer
+
         text = linecache.getline(code.co_filename, frame.f_lineno).strip()
         lines.append(f"  {code.co_filename}:{frame.f_lineno} in {code.co_name}: {text}")
         frame = frame.f_back

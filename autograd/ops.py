@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import operator
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
@@ -29,9 +28,17 @@ Interval = tuple[float, float]
 INF = math.inf
 
 
-@dataclass(frozen=True, eq=False)
+_FIELDS = ("name", "symbol", "arity", "forward", "local", "derivative", "domain", "params", "param_cases", "code")
+
+
 class Op:
-    """One differentiable operation: forward on floats and its local derivatives, side by side."""
+    """One differentiable operation: forward on floats and its local derivatives, side by side.
+
+    A plain record (not a dataclass: importing :mod:`dataclasses` would double the engine's import
+    time). Ops compare by identity, and are never changed once made: ``bind`` makes a new one.
+    """
+
+    __slots__ = _FIELDS
 
     name: str
     """Short name used in errors, drawings and the stepper (``"mul"``)."""
@@ -47,14 +54,33 @@ class Op:
     """The local derivatives as formulas (``x``, ``y``: inputs; ``out``: the result; ``k``: param)."""
     domain: tuple[tuple[Interval, ...], ...]
     """Per input, the intervals where the op is smooth (tests draw inputs from these)."""
-    params: tuple[float, ...] = ()
+    params: tuple[float, ...]
     """Constants bound into the op (the exponent of ``x ** k``)."""
-    param_cases: tuple[float, ...] = field(default=(), repr=False)
+    param_cases: tuple[float, ...]
     """Parameters the tests try, for ops that take one."""
-    code: tuple[str, ...] = field(default=(), repr=False)
+    code: tuple[str, ...]
     """The same maths as Python source on floats, for :func:`autograd.compile`: the forward
     expression then one local per input, in ``x``, ``y``, ``out``, ``k``. Empty: the compiled code
     calls ``forward`` and ``local`` instead (``sum`` and ``dot`` are written out by the compiler)."""
+
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        arity: int | None,
+        forward: Callable[..., float],
+        local: Callable[..., tuple[Any, ...]],
+        derivative: tuple[str, ...],
+        domain: tuple[tuple[Interval, ...], ...],
+        params: tuple[float, ...] = (),
+        param_cases: tuple[float, ...] = (),
+        code: tuple[str, ...] = (),
+    ) -> None:
+        for key, value in zip(_FIELDS, (name, symbol, arity, forward, local, derivative, domain, params, param_cases, code)):
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError(f"Op: {self.name} is fixed once made; use bind() for bound constants")
 
     def bind(self, *params: float) -> Op:
         """This op with its constants filled in (``POW.bind(3.0)`` is ``x ** 3``)."""
@@ -73,7 +99,9 @@ class Op:
 
 @lru_cache(maxsize=1024)
 def _bind(op: Op, params: tuple[float, ...]) -> Op:
-    return replace(op, params=params)
+    fields = {key: getattr(op, key) for key in _FIELDS}
+    fields["params"] = params
+    return Op(**fields)
 
 
 def _short(x: float) -> str:

@@ -54,14 +54,28 @@ def _check_engine() -> None:
 
 _check_engine()
 
+from typing import TYPE_CHECKING  # noqa: E402
+
+from autograd import lazy  # noqa: E402
+
 from . import datasets, losses, optim  # noqa: E402
-from .viz.draw import draw  # noqa: E402
-from .dropout import Dropout
-from .mlp import MLP, Layer, Neuron
-from .module import Module
-from .serialize import LoadError, load
-from .torch_export import to_torch
-from .training import History, StepResult, fit, predict
+from .dropout import Dropout  # noqa: E402
+from .mlp import MLP, Layer, Neuron  # noqa: E402
+from .module import Module  # noqa: E402
+
+# Imported on first use, so `import nn` stays quick (no matplotlib, Starlette or JSON machinery).
+lazy.install(__name__, {
+    "History": ".training", "StepResult": ".training", "fit": ".training", "predict": ".training",
+    "LoadError": ".serialize", "load": ".serialize", "to_torch": ".torch_export",
+    "draw": ".viz.draw", "plot": ".viz.plot", "explore": ".explore",
+}, modules=("plot", "explore"))
+if TYPE_CHECKING:
+    from . import explore
+    from .serialize import LoadError, load
+    from .torch_export import to_torch
+    from .training import History, StepResult, fit, predict
+    from .viz import plot
+    from .viz.draw import draw
 
 __all__ = [
     "MLP",
@@ -84,15 +98,3 @@ __all__ = [
     "to_torch",
 ]
 
-
-def __getattr__(name: str) -> object:
-    """``nn.plot`` and ``nn.explore`` are imported on first use (no matplotlib or Starlette at ``import nn``)."""
-    if name == "plot":
-        from .viz import plot
-
-        return plot
-    if name == "explore":
-        import importlib
-
-        return importlib.import_module(".explore", __name__)
-    raise AttributeError(f"module 'nn' has no attribute {name!r}")
