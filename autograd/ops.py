@@ -82,6 +82,16 @@ class Op:
     def __setattr__(self, key: str, value: object) -> None:
         raise AttributeError(f"Op: {self.name} is fixed once made; use bind() for bound constants")
 
+    def replace(self, **changes: Any) -> Op:
+        """A copy of this op with some fields changed (``op.replace(symbol="+")``)."""
+        fields = {key: getattr(self, key) for key in type(self).__slots__ if key != "__weakref__"}
+        for cls in type(self).__mro__[1:]:
+            fields.update({key: getattr(self, key) for key in getattr(cls, "__slots__", ()) if key not in fields})
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"Op.replace: no field {sorted(unknown)[0]!r}")
+        return type(self)(**{**fields, **changes})
+
     def bind(self, *params: float) -> Op:
         """This op with its constants filled in (``POW.bind(3.0)`` is ``x ** 3``)."""
         return _bind(self, params)
@@ -99,9 +109,7 @@ class Op:
 
 @lru_cache(maxsize=1024)
 def _bind(op: Op, params: tuple[float, ...]) -> Op:
-    fields = {key: getattr(op, key) for key in _FIELDS}
-    fields["params"] = params
-    return Op(**fields)
+    return op.replace(params=params)
 
 
 def _short(x: float) -> str:

@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, NoReturn, Union
+from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 from . import ops
 from .modes import state
@@ -53,7 +52,6 @@ def to_float(x: object, where: str) -> float:
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} ({x!r})")
 
 
-@dataclass(frozen=True, eq=False)
 class LearnerOp(ops.Op):
     """The op of a node made the lecture's way: ``Value(t, (x,), 'tanh')`` and a ``_backward`` closure.
 
@@ -62,7 +60,12 @@ class LearnerOp(ops.Op):
     derivatives (its edges carry ``None``) and cannot be differentiated twice.
     """
 
-    backward: Callable[[], None] | None = None
+    __slots__ = ("backward",)
+    backward: Callable[[], None] | None
+
+    def __init__(self, *fields: Any, backward: Callable[[], None] | None = None, **named: Any) -> None:
+        super().__init__(*fields, **named)
+        object.__setattr__(self, "backward", backward)
 
 
 def _not_recorded(*args: object) -> NoReturn:
@@ -195,9 +198,9 @@ class Value:
         if fn is None:
             self._fn = _learner_op(symbol)
         elif isinstance(fn, LearnerOp):
-            self._fn = replace(fn, name=symbol, symbol=symbol)
+            self._fn = fn.replace(name=symbol, symbol=symbol)
         else:  # an engine op keeps its maths and stored locals; only the drawn symbol (before any
-            self._fn = replace(fn, symbol=symbol)  # bound constant: "**" on x ** 3 reads "**3") changes
+            self._fn = fn.replace(symbol=symbol)  # bound constant: "**" on x ** 3 reads "**3") changes
 
     @property
     def _backward(self) -> Callable[[], None]:
@@ -213,7 +216,7 @@ class Value:
             raise TypeError(f"Value._backward: expected a function of no arguments, got {type(closure).__name__} ({closure!r})")
         fn = self._fn
         if isinstance(fn, LearnerOp):
-            self._fn = replace(fn, backward=closure)
+            self._fn = fn.replace(backward=closure)
         else:  # an engine node handed to a closure: its stored locals no longer apply
             self._fn = _learner_op(fn.label if fn is not None else "", closure)
             self._edges = _closure_edges(self._edges[0::2])

@@ -241,7 +241,7 @@ def test_help_on_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
         assert out.startswith(f"usage: blamegrad {command or ''}".rstrip())
         if command:
             assert "example: blamegrad " + command in " ".join(out.split())
-    assert [c.name for c in cli.COMMANDS] == ["step", "explain", "sketch", "draw", "grad"]
+    assert [c.name for c in cli.COMMANDS] == ["step", "explain", "sketch", "draw", "grad", "explore"]
 
 
 def test_one_more_subcommand_is_one_more_row(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
@@ -253,10 +253,19 @@ def test_one_more_subcommand_is_one_more_row(monkeypatch: pytest.MonkeyPatch, ca
         return 0
 
     monkeypatch.setattr(
-        cli, "COMMANDS", [*cli.COMMANDS, cli.Command("explore", "the training page", add, serve)]
+        cli, "COMMANDS", [*cli.COMMANDS, cli.Command("serve", "a page", add, serve)]
     )
-    assert cli.main(["explore", "--port", "8000"]) == 0
+    assert cli.main(["serve", "--port", "8000"]) == 0
     assert capsys.readouterr().out == "would serve on 8000\n"
+
+
+def test_explore_hands_its_options_to_the_training_explorer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nn.explore
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(nn.explore, "main", lambda argv: seen.append(argv) or 0)
+    assert cli.main(["explore", "--port", "0", "--no-browser", "--dataset", "xor"]) == 0
+    assert seen == [["--port", "0", "--dataset", "xor", "--no-browser"]]
 
 
 def test_python_dash_m_autograd_and_the_console_script() -> None:

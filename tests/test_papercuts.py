@@ -73,7 +73,7 @@ def test_dev_py_names_an_unknown_command(capsys: pytest.CaptureFixture[str]) -> 
     dev = _dev()
     assert dev.main(["tset"]) == 2  # type: ignore[attr-defined]
     err = capsys.readouterr().err
-    assert "unknown command 'tset'; the commands are: demo, test, tutorial, bench, instructions" in err
+    assert "unknown command 'tset'; the commands are: demo, test, tutorial, explore, bench, instructions" in err
 
 
 def test_dev_py_installs_chromium_when_missing_and_it_can(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,6 +117,6 @@ def test_the_player_test_skips_without_a_browser_but_never_in_ci(monkeypatch: py
         assert bool(browser_test.added) is skipped
         if skipped:
             assert "needs chromium (apt-get install chromium)" in browser_test.added[0].kwargs["reason"]
-    from test_player import test_player_steps_with_buttons_slider_and_keys as player_test
+    from test_player import test_player_steps_with_buttons_slider_keys_and_play as player_test
 
     assert "needs_browser" in [m.name for m in player_test.pytestmark]  # the player test carries the mark

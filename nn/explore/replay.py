@@ -7,8 +7,8 @@ its caption gives the step's numbers. :func:`page` hands the frames to
 
 >>> f = Frame(0, [0, 1] * 2, [1.0] * 4, ([[0.0, 0.0]], [1]), ([], []), 0.5, None, 1.0)
 >>> html = page([f], (-1.0, 1.0), 2, 2, "demo")
->>> html.count("<template"), "step 0: train loss 0.5000" in html
-(1, True)
+>>> captions(html), "default-src 'none'" in html
+(['step 0: train loss 0.5000, validation loss -, train accuracy 100%'], True)
 """
 
 from __future__ import annotations
@@ -75,15 +75,18 @@ def _svg(frame: Frame, frames: list[Frame], box: tuple[float, float], n: int) ->
     def py(y: float) -> float:
         return round((hi - y) / (hi - lo) * SIZE, 1)
 
+    # Three groups with ids, the same in every frame, so the player restyles one layout (regions,
+    # points, curves) instead of swapping whole pictures.
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{SIZE + CURVE_W + 30}" height="{SIZE}">',
-             f'<image href="{_regions_png(frame, n)}" width="{SIZE}" height="{SIZE}" preserveAspectRatio="none" '
-             'style="image-rendering:pixelated"/>']
+             f'<g id="regions"><image href="{_regions_png(frame, n)}" width="{SIZE}" height="{SIZE}" '
+             'preserveAspectRatio="none" style="image-rendering:pixelated"/></g><g id="points">']
     for (rows, labels), ring in ((frame.train, False), (frame.val, True)):
         for (x, y), t in zip(rows, labels):
             color = _hex(CLASS_COLORS[t % len(CLASS_COLORS)])
             fill = "white" if ring else color
             parts.append(f'<circle cx="{px(x)}" cy="{py(y)}" r="3.5" fill="{fill}" stroke="{color if ring else "white"}" '
                          f'stroke-width="{2 if ring else 1}"/>')
+    parts.append('</g><g id="curves">')
     # The loss curves so far (train blue-grey, validation dashed), on a shared scale.
     x0 = SIZE + 20
     shown = [f for f in frames if f.step <= frame.step]
@@ -100,7 +103,7 @@ def _svg(frame: Frame, frames: list[Frame], box: tuple[float, float], n: int) ->
             parts.append(f'<polyline points="{line}" fill="none" stroke-width="1.5" {style}/>')
     parts.append(f'<text x="{x0}" y="{SIZE - 12}" font-size="11" font-family="sans-serif">loss (train solid, '
                  'validation dashed)</text>')
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return "".join(parts)
 
 
@@ -110,6 +113,17 @@ def _caption(frame: Frame) -> str:
 
     acc = "" if frame.train_accuracy is None else f", train accuracy {frame.train_accuracy:.0%}"
     return f"step {frame.step}: train loss {show(frame.train_loss)}, validation loss {show(frame.val_loss)}{acc}"
+
+
+def captions(html: str) -> list[str]:
+    """The caption of every frame of a replay page (what it plays, in order)."""
+    import json
+    import re
+
+    found = re.search(r'<script id="player-data" type="application/json">(.*?)</script>', html, re.S)
+    if found is None:
+        raise ValueError("captions: not a player page (no player-data)")
+    return list(json.loads(found[1])["captions"])
 
 
 def page(frames: list[Frame], box: tuple[float, float], n: int, classes: int, title: str) -> str:
