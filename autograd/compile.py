@@ -503,7 +503,7 @@ def _build(source: str, scope: dict[str, Any], name: str, fn: Callable | None) -
     where = f"<autograd.compile of {_name(fn) if fn else 'forward'}>"
     namespace: dict[str, Any] = {}
     lines = source.splitlines()
-    if len(lines) <= 2 * _PIECE:
+    if len(lines) <= _WHOLE:
         exec(builtins.compile(source, where, "exec"), scope, namespace)
         return namespace[name]
     driver, pieces = _pieces(lines)
@@ -513,7 +513,8 @@ def _build(source: str, scope: dict[str, Any], name: str, fn: Callable | None) -
     return namespace[name]
 
 
-_PIECE = 2_000  # lines per piece of a long generated function
+_WHOLE = 100_000  # up to this many lines a function is compiled whole (the demo step: 80,000)
+_PIECE = 20_000  # lines per piece of a longer one: each piece call passes its live variables
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -521,7 +522,8 @@ def _pieces(lines: list[str]) -> tuple[str, list[str]]:
     """A long straight-line function as pieces of at most ``_PIECE`` lines, and a driver calling them.
 
     CPython's compiler needs memory in proportion to the whole function it compiles (a 10^5-node
-    graph's 2 * 10^5 lines took about 400 MB). So the body is cut into consecutive pieces, each a
+    graph's 2 * 10^5 lines took about 400 MB). So a body longer than ``_WHOLE`` lines is cut into
+    consecutive pieces of ``_PIECE`` lines (fewer pieces: less passing between them), each a
     function of its own: it takes the local variables it reads that earlier pieces wrote, and
     returns those that later pieces (or the final ``return``) read. The numbers flow as before, in
     the same order, so the results are the same, bit for bit.

@@ -17,10 +17,15 @@ builds a chain of additions, as micrograd does).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
+if TYPE_CHECKING:
+    from typing import Any
 
 from . import ops
-from .value import Operand, Value, _dot, _nary, apply, as_value
+from .value import Value, _dot, _nary, apply, as_value
+
+if TYPE_CHECKING:
+    from .value import Operand
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the name users expect

@@ -20,7 +20,9 @@ from __future__ import annotations
 import math
 import operator
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
+if TYPE_CHECKING:
+    from typing import Any, Callable, Sequence
 
 Interval = tuple[float, float]
 """An open interval ``(lo, hi)`` of smooth inputs."""

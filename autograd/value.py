@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, Union
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
 
 from . import ops
 from .modes import state
@@ -35,8 +35,11 @@ from .modes import state
 if TYPE_CHECKING:
     from .stepper import Step
 
-Number = Union[int, float]
-Operand = Union["Value", int, float]
+if TYPE_CHECKING:
+    from typing import Any, NoReturn, Union
+
+    Number = Union[int, float]
+    Operand = Union["Value", int, float]
 
 _REJECTED = (bool, str, bytes, complex, type(None), list, tuple, dict, set)
 

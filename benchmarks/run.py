@@ -149,6 +149,40 @@ def digits_table(epochs: int, quick: bool) -> str:
     ])
 
 
+MEMORY = """
+import resource, sys
+sys.path.insert(0, {root!r})
+import autograd
+def chain(x):
+    y = x
+    for _ in range({n}):
+        y = y + 1.0
+    return y
+f = autograd.compile(chain)
+f.backward(autograd.Value(1.0))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def compiled_memory_note(n: int) -> str:
+    """Peak memory of tracing, compiling and replaying a chain of ``n`` adds, in a fresh interpreter."""
+    import subprocess
+
+    root = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run([sys.executable, "-c", MEMORY.format(root=root, n=n)], capture_output=True, text=True, check=True)
+    return (f"Compiled replay of a chain of {n:.0e} adds (trace, generated code, one backward): peak resident "
+            f"memory {float(done.stdout):.0f} MB in a fresh interpreter (Python itself included).")
+
+
+def import_note() -> str:
+    """``import autograd, nn`` in milliseconds, the median of 15 fresh interpreters (import_time.py)."""
+    import import_time
+
+    import_time.seconds("import autograd, nn")  # the first run may write bytecode caches
+    return (f"`import autograd, nn` takes {import_time.seconds('import autograd, nn') * 1e3:.1f} ms "
+            "(median of 15 fresh interpreters with bytecode caches, Python's own start-up left out).")
+
+
 def micrograd_rust_note() -> str:
     """Why micrograd-rust (PyPI) is not a column: it is a Rust source package that pip cannot build here."""
     return (
@@ -217,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             batched_table(batched),
             "",
             digits,
+            "",
+            compiled_memory_note(10_000 if args.quick else 100_000),
+            "",
+            import_note(),
             "",
             micrograd_rust_note(),
             "",

@@ -54,11 +54,10 @@ def _check_engine() -> None:
 
 _check_engine()
 
-from typing import TYPE_CHECKING  # noqa: E402
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
 
 from autograd import lazy  # noqa: E402
 
-from . import datasets, losses, optim  # noqa: E402
 from .dropout import Dropout  # noqa: E402
 from .mlp import MLP, Layer, Neuron  # noqa: E402
 from .module import Module  # noqa: E402
@@ -68,9 +67,10 @@ lazy.install(__name__, {
     "History": ".training", "StepResult": ".training", "fit": ".training", "predict": ".training",
     "LoadError": ".serialize", "load": ".serialize", "to_torch": ".torch_export",
     "draw": ".viz.draw", "plot": ".viz.plot", "explore": ".explore",
-}, modules=("plot", "explore"))
+    "datasets": ".datasets", "losses": ".losses", "optim": ".optim",
+}, modules=("plot", "explore", "datasets", "losses", "optim"))
 if TYPE_CHECKING:
-    from . import explore
+    from . import datasets, explore, losses, optim
     from .serialize import LoadError, load
     from .torch_export import to_torch
     from .training import History, StepResult, fit, predict

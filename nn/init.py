@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Union
 
-Rng = Union[int, random.Random, None]
+Rng = int | random.Random | None  # a seed, a generator, or None (a runtime union: no typing import)
 """What ``rng=`` accepts: an int seed, a ``random.Random``, or None (Python's global ``random``)."""
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")

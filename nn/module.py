@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
+if TYPE_CHECKING:
+    from typing import Any
 
 from autograd import Value
 
