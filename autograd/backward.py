@@ -18,6 +18,7 @@ the locals as ``Value``s, so the gradients are themselves differentiable.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Sequence
 
@@ -25,6 +26,7 @@ from . import anomaly
 from .functions import sum as vsum
 from .graph import interior_order, topological_order
 from .modes import enable_grad, state
+from .ops import chain
 from .value import Value, to_float
 
 _last_root: weakref.ref[Value] | None = None
@@ -59,19 +61,24 @@ def backward(root: Value, seed: float = 1.0) -> None:
         anomaly.check_seed(root, seed)
     for node in reversed(order):
         edges = node._edges
+        g = node.grad
         # edges = (parent_0, local_0, parent_1, local_1, ...): one chain-rule step per edge.
         # Two- and one-input nodes (most of them) are unpacked directly; that is just speed.
+        # For a finite g, local * g is ops.chain's answer; an inf or nan g (g - g is then nan)
+        # takes ops.chain itself, where a zero local passes 0 instead of 0 * inf = nan.
         n = len(edges)
-        if n == 4:
+        if g - g:  # 0.0 (false) for a finite g, nan (true) for inf or nan
+            it = iter(edges)
+            for parent, local in zip(it, it):
+                parent.grad += chain(local, g)
+        elif n == 4:
             x, local_x, y, local_y = edges
-            g = node.grad
             x.grad += local_x * g
             y.grad += local_y * g
         elif n == 2:
             x, local_x = edges
-            x.grad += local_x * node.grad
+            x.grad += local_x * g
         else:
-            g = node.grad
             it = iter(edges)
             for parent, local in zip(it, it):
                 parent.grad += local * g
@@ -116,11 +123,12 @@ def _grad_floats(output: Value, inputs: list[Value], seed: float) -> list[float]
         edges = node._edges
         for i in range(0, len(edges), 2):
             parent, local = edges[i], edges[i + 1]
-            contribution = local * g
+            contribution = chain(local, g)
+            key = id(parent)
+            acc[key] = total = acc.get(key, 0.0) + contribution
             if check:
                 anomaly.check_contribution(node, i // 2, local, g, contribution)
-            key = id(parent)
-            acc[key] = acc.get(key, 0.0) + contribution
+                anomaly.check_accumulated(node, i // 2, contribution, total)
     return [acc.get(id(x), 0.0) for x in inputs]
 
 
@@ -139,8 +147,16 @@ def _grad_graph(output: Value, inputs: list[Value], seed: float) -> list[Value]:
         if fn is None:
             continue
         parents = node._edges[0::2]
-        locals_ = fn.local(node, *parents, *fn.params)
+        try:
+            locals_ = fn.local(node, *parents, *fn.params)
+        except (ArithmeticError, ValueError):
+            # The rule cannot run on Values here because a derivative is infinite (x ** 0.5 at
+            # 0): the float locals stored on the node (inf) are used as constants, as backward does.
+            locals_ = node._edges[1::2]
+        finite = math.isfinite(g.data)
         for parent, local in zip(parents, locals_):
+            if float(local) == 0.0 and (not finite or isinstance(local, float)):
+                continue  # ops.chain's rule: a zero local passes nothing, even times inf or nan
             contribution = g if (isinstance(local, float) and local == 1.0) else local * g
             pending.setdefault(id(parent), []).append(contribution)
     return [done[id(x)] if id(x) in done else Value(0.0) for x in inputs]

@@ -38,6 +38,7 @@ from . import anomaly
 from .backward import remember_root
 from .graph import topological_order
 from .modes import state
+from .ops import chain
 from .value import Value, to_float
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ def _walk(root: Value, seed: float, order: list[Value], names: dict[int, str]) -
         records = []
         for i in range(0, len(edges), 2):
             parent, local = edges[i], edges[i + 1]
-            contribution = local * g
+            contribution = chain(local, g)  # backward's rule: local * g, 0 for a zero local
             parent.grad += contribution
             records.append(InputStep(parent, i // 2, local, contribution, parent.grad))
         if check:
