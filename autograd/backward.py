@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Sequence
 
 from . import anomaly
+from .functions import _terms
 from .functions import sum as vsum
 from .graph import interior_order, topological_order
 from .modes import enable_grad, state
@@ -102,9 +103,7 @@ def grad(
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__} ({output!r})")
-    if isinstance(inputs, Value):
-        inputs = [inputs]
-    inputs = list(inputs)
+    inputs = [inputs] if isinstance(inputs, Value) else _terms(inputs, "grad", "inputs", of="Values")
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__} ({x!r})")

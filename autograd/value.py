@@ -39,11 +39,20 @@ def to_float(x: object, where: str) -> float:
     """``x`` as a float if it is a real number (int, float, numpy scalar); else ``TypeError``."""
     if type(x) is float:
         return x  # type: ignore[return-value]
-    if type(x) is int:
-        return float(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, bool) and type(x).__name__ not in ("bool_", "bool"):
-        return float(x)
+    try:
+        if type(x) is int:
+            return float(x)
+        if isinstance(x, numbers.Real) and not isinstance(x, bool) and type(x).__name__ not in ("bool_", "bool"):
+            return float(x)
+    except OverflowError:
+        raise OverflowError(f"{where}: {_too_big(x)} is too large for a float (max about 1.8e308)") from None
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} ({x!r})")
+
+
+def _too_big(x: object) -> str:
+    """A huge number for a message: its type and size, not its 400 digits."""
+    text = str(x)
+    return f"{type(x).__name__} {text[:12]}... ({len(text)} digits)" if len(text) > 40 else f"{type(x).__name__} {text}"
 
 
 def _check_label(label: object) -> str:
@@ -55,22 +64,30 @@ def _check_label(label: object) -> str:
 class Value:
     """A scalar that remembers how it was computed, so gradients can flow back to its inputs."""
 
-    __slots__ = ("data", "grad", "label", "_fn", "_edges", "_scope", "__weakref__")
+    __slots__ = ("data", "grad", "_label", "_fn", "_edges", "_scope", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected ops: np.float64(2) * v is a Value
 
     data: float
     grad: float
-    label: str
 
     def __init__(self, data: float, label: str = "") -> None:
         self.data = to_float(data, "Value")
         self.grad = 0.0
-        self.label = _check_label(label)
+        self._label = _check_label(label)
         self._fn: ops.Op | None = None
         self._edges: tuple = ()
         self._scope = state.scope
 
     # -- what a learner inspects --------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """The name drawings and messages use; a str, checked when set (``v.label = "loss"``)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = _check_label(label)
 
     @property
     def op(self) -> str:
@@ -239,7 +256,7 @@ def _constant(data: float) -> Value:
     leaf = _new(Constant)
     leaf.data = data
     leaf.grad = 0.0
-    leaf.label = ""
+    leaf._label = ""
     leaf._fn = None
     leaf._edges = ()
     leaf._scope = state.scope
@@ -259,7 +276,7 @@ def _operand(op: ops.Op, x: object) -> Value:
     if type(x) is float:
         return _constant(x)  # type: ignore[arg-type]
     if type(x) is int:
-        return _constant(float(x))  # type: ignore[arg-type]
+        return _constant(to_float(x, f"{op.name}: operand"))  # to_float names op for a huge int
     if isinstance(x, _REJECTED):
         raise TypeError(f"{op.name}: operand must be a Value or a real number, got {type(x).__name__} ({x!r})")
     if not isinstance(x, numbers.Real):
@@ -289,7 +306,7 @@ def _binary(op: ops.Op, x: Operand, y: Operand) -> Value:
     out = _new(Value)
     out.data = data = op.forward(a, b)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = op
@@ -312,7 +329,7 @@ def _unary(op: ops.Op, x: Operand) -> Value:
     out = _new(Value)
     out.data = data = op.forward(a, *params) if params else op.forward(a)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = op
@@ -339,7 +356,7 @@ def _nary(op: ops.Op, inputs: Sequence[Operand]) -> Value:
     out = _new(Value)
     out.data = data = op.forward(*datas, *params)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = op
@@ -364,7 +381,7 @@ def _dot(ws: list[Value], xs: list[Value], wd: list[float], xd: list[float], b: 
     out = _new(Value)
     out.data = ops.dot_forward(wd, xd, 0.0 if b is None else b.data)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = ops.DOT

@@ -150,6 +150,9 @@ def split(X: list, y: list, fraction: float = 0.2, seed: Rng = 0) -> tuple[Datas
     """Shuffle and split into ``(train, validation)``, ``fraction`` of the points going to validation."""
     if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0.0 < float(fraction) < 1.0:
         raise ValueError(f"nn.datasets.split: fraction must be in (0, 1), got {fraction!r}")
+    for name, data in (("X", X), ("y", y)):
+        if isinstance(data, (str, bytes)) or not hasattr(data, "__iter__"):
+            raise TypeError(f"nn.datasets.split: {name} must be a list, got {type(data).__name__} ({data!r:.80})")
     X, y = list(X), list(y)
     if len(X) != len(y) or len(X) < 2:
         raise ValueError(f"nn.datasets.split: need at least 2 points and as many labels, got {len(X)} points and {len(y)} labels")

@@ -25,11 +25,13 @@ targets are numbers; lists, tuples and numpy arrays are all accepted.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import autograd
 from autograd import Value
+from autograd.value import to_float
 
 
 def _values(xs: Any, where: str, what: str) -> list:
@@ -48,9 +50,12 @@ def _targets(ts: Any, n: int, where: str, unit: bool = False) -> list[float]:
         raise ValueError(f"{where}: got {n} predictions but {len(ts)} targets")
     out = []
     for i, t in enumerate(ts):
-        if isinstance(t, (bool, str)) or not isinstance(t, (int, float)) and not hasattr(t, "__float__"):
-            raise TypeError(f"{where}: targets[{i}] must be a number, got {type(t).__name__} ({t!r})")
-        f = float(t)
+        # Real numbers only, as the engine takes them: no bool (numpy's either), no complex.
+        if not isinstance(t, Value) and (
+            isinstance(t, bool) or not isinstance(t, numbers.Real) or type(t).__name__ == "bool_"
+        ):
+            raise TypeError(f"{where}: targets[{i}] must be a real number, got {type(t).__name__} ({t!r:.80})")
+        f = t.data if isinstance(t, Value) else to_float(t, f"{where}: targets[{i}]")
         if not math.isfinite(f):
             raise ValueError(f"{where}: targets[{i}] must be finite, got {f!r}")
         if unit and not 0.0 <= f <= 1.0:

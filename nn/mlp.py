@@ -21,7 +21,9 @@ same path as the parameter names, so a drawing can group a neuron's nodes in one
 
 from __future__ import annotations
 
+import numbers
 import random
+from builtins import sum as builtins_sum
 from collections.abc import Sequence
 
 import autograd
@@ -33,13 +35,35 @@ from .init import Rng, check_activation, init_bound, make_rng
 from .module import Module
 
 
+MAX_PARAMETERS = 10_000_000
+"""The most parameters a model may have (each is a Value of about 100 bytes: 1 GB). Sizes are
+checked against it before anything is allocated, so ``nn.Layer(2, 10**400)`` fails at once."""
+
+
 def check_count(n: object, where: str, what: str) -> int:
-    """``n`` if it is a positive int (not a bool), else an error naming ``where`` and the value."""
+    """``n`` if it is a positive int (not a bool) up to MAX_PARAMETERS, else an error naming ``where``."""
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError(f"{where}: {what} must be a positive int, got {type(n).__name__} ({n!r})")
     if n < 1:
         raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
-    return n
+    if n > MAX_PARAMETERS:
+        raise ValueError(f"{where}: {what} is {_size(n)}, more than the limit of {MAX_PARAMETERS:,} (nn.mlp.MAX_PARAMETERS)")
+    return int(n)
+
+
+def check_parameters(sizes: Sequence[int], where: str) -> None:
+    """Refuse layer sizes whose weights and biases would pass MAX_PARAMETERS (before allocating)."""
+    count = builtins_sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{where}: these sizes make {_size(count)} parameters, more than the limit of {MAX_PARAMETERS:,} "
+            "(nn.mlp.MAX_PARAMETERS)"
+        )
+
+
+def _size(n: int) -> str:
+    text = str(n)
+    return f"{text[:6]}... ({len(text)} digits)" if len(text) > 20 else f"{n:,}"
 
 
 def as_inputs(x: object, nin: int, where: str) -> list[Value]:
@@ -66,6 +90,7 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: str = "relu", rng: Rng = None) -> None:
         super().__init__()
         self.nin = check_count(nin, "nn.Neuron", "nin")
+        check_parameters([self.nin, 1], "nn.Neuron")
         self.activation = check_activation(activation, "nn.Neuron")
         r = make_rng(rng, "nn.Neuron")
         a = init_bound(self.activation, self.nin)
@@ -93,6 +118,7 @@ class Layer(Module):
         super().__init__()
         self.nin = check_count(nin, "nn.Layer", "nin")
         self.nout = check_count(nout, "nn.Layer", "nout")
+        check_parameters([self.nin, self.nout], "nn.Layer")
         self.activation = check_activation(activation, "nn.Layer")
         r = make_rng(rng, "nn.Layer")
         self.neurons = []
@@ -138,7 +164,10 @@ class MLP(Module):
         if not sizes:
             raise ValueError(f"nn.MLP: nouts must be a non-empty list, got {nouts!r}")
         for k, n in enumerate(sizes):
-            check_count(n, "nn.MLP", f"nouts[{k}]")
+            sizes[k] = check_count(n, "nn.MLP", f"nouts[{k}]")
+        check_parameters([self.nin, *sizes], "nn.MLP")
+        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real):
+            raise ValueError(f"nn.MLP: dropout must be a number in [0, 1), got {type(dropout).__name__} ({dropout!r:.80})")
         self.nouts = sizes
         self.activation = check_activation(activation, "nn.MLP")
         self.output_activation = check_activation(output_activation, "nn.MLP")

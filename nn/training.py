@@ -191,6 +191,11 @@ def fit(
         loss_fn = loss
     else:
         raise TypeError(f"{where}: loss must be a name or a function, got {type(loss).__name__} ({loss!r})")
+    if accuracy is not None and (isinstance(accuracy, bool) or not callable(accuracy)):
+        raise TypeError(
+            f"{where}: accuracy must be a function (predictions, targets) -> float or None, "
+            f"got {type(accuracy).__name__} ({accuracy!r:.80})"
+        )
     acc_fn = accuracy if accuracy is not None else ACCURACY.get(loss_fn)
     epochs_ = _optional_count(epochs, f"{where}: epochs")
     if epochs_ is None:
@@ -224,7 +229,9 @@ def fit(
 
     # A dry run: every prediction and target through the loss, no graph, no weight changes.
     for rows, targets in [(Xs, ys)] + ([val] if val else []):
-        _loss_value(model, loss_fn, rows, targets)
+        preds = _loss_value(model, loss_fn, rows, targets)[1]
+        if acc_fn is not None:
+            acc_fn(preds, targets)  # a broken accuracy function fails now, before any weight changes
 
     return _train(
         model, loss_fn, acc_fn, opt, Xs, ys, val, epochs_, batch or len(Xs), patience, progress, seed, float(l2), compile

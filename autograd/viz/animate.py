@@ -121,6 +121,8 @@ def animate(loss: Value, path: str | os.PathLike[str], *, seed: float = 1.0, **d
 
     if not isinstance(loss, Value):
         raise TypeError(f"animate: expected a Value, got {type(loss).__name__} ({loss!r})")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"animate: path must be a str or os.PathLike ending in .html, got {type(path).__name__} ({path!r:.80})")
     page = Path(path)
     if page.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"animate: path must end in .html, got {str(path)!r}")
