@@ -129,10 +129,11 @@ def _read_bytes(path: str | os.PathLike) -> bytes:
     checked to be a regular file (a symlink is followed to what it points to).
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise _fail(path, "not a regular file (a FIFO, device or directory?); model files are plain files")
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _fail(path, "not a regular file (a FIFO, device or directory?); model files are plain files")
         if info.st_size > MAX_FILE_BYTES:
             raise _fail(path, f"the file has {info.st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,} (nn.serialize.MAX_FILE_BYTES)")
         raw = f.read(MAX_FILE_BYTES + 1)
