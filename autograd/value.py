@@ -19,6 +19,7 @@ The maths of every op lives in :mod:`autograd.ops`; the methods here are one-lin
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Union
@@ -47,6 +48,14 @@ def to_float(x: object, where: str) -> float:
     except OverflowError:
         raise OverflowError(f"{where}: {_too_big(x)} is too large for a float (max about 1.8e308)") from None
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} ({x!r})")
+
+
+def is_finite(x: object) -> bool:
+    """``math.isfinite(x)``, but False (not OverflowError) for an int too large for a float."""
+    try:
+        return math.isfinite(x)  # type: ignore[arg-type]
+    except OverflowError:
+        return False
 
 
 def _too_big(x: object) -> str:

@@ -31,11 +31,11 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from autograd.value import to_float
+from autograd.value import is_finite, to_float
 
 
 def _values(xs: Any, where: str, what: str) -> list:
-    if isinstance(xs, (Value, int, float)) or not hasattr(xs, "__len__") or isinstance(xs, (str, bytes)):
+    if isinstance(xs, (Value, int, float)) or not hasattr(xs, "__len__") or isinstance(xs, (str, bytes, bytearray)):
         raise TypeError(f"{where}: {what} must be a sequence, got {type(xs).__name__} ({xs!r})")
     out = xs if isinstance(xs, list) else list(xs)
     if not out:
@@ -164,7 +164,7 @@ def cross_entropy(logits: Sequence, targets: Sequence) -> Value:
 def l2(parameters: Sequence, alpha: float = 1.0) -> Value:
     """alpha * sum(p^2): one dot node of the parameters with themselves, times alpha."""
     ps = _values(parameters, "nn.losses.l2", "parameters")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not math.isfinite(alpha) or alpha < 0:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not is_finite(alpha) or alpha < 0:
         raise ValueError(f"nn.losses.l2: alpha must be a finite number >= 0, got {alpha!r}")
     return autograd.dot(ps, ps) * float(alpha)
 

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import autograd
 from autograd import Value
 from autograd.names import name_parameters
+from autograd.value import to_float
 
 from .dropout import Dropout
 from .init import Rng, check_activation, init_bound, make_rng
@@ -71,14 +72,14 @@ def as_inputs(x: object, nin: int, where: str) -> list[Value]:
 
     Numbers become constant leaves once here, so every neuron of a layer shares the same inputs.
     """
-    if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
+    if isinstance(x, (Value, str, bytes, bytearray)) or not hasattr(x, "__len__"):
         raise TypeError(f"{where}: expected a sequence of {nin} inputs, got {type(x).__name__} ({x!r})")
     xs = x if isinstance(x, list) else list(x)  # type: ignore[call-overload]
     if len(xs) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(xs)}")
     if all(type(v) is Value for v in xs):
         return xs
-    return [v if isinstance(v, Value) else Value(v) for v in xs]
+    return [v if isinstance(v, Value) else Value(to_float(v, f"{where}: x[{i}]")) for i, v in enumerate(xs)]
 
 
 _ACT = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
@@ -158,7 +159,7 @@ class MLP(Module):
     ) -> None:
         super().__init__()
         self.nin = check_count(nin, "nn.MLP", "nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) and not hasattr(nouts, "tolist"):
+        if isinstance(nouts, (str, bytes, bytearray)) or not isinstance(nouts, Sequence) and not hasattr(nouts, "tolist"):
             raise TypeError(f"nn.MLP: nouts must be a non-empty list of positive ints, got {type(nouts).__name__} ({nouts!r})")
         sizes = list(nouts.tolist() if hasattr(nouts, "tolist") else nouts)
         if not sizes:
@@ -166,7 +167,7 @@ class MLP(Module):
         for k, n in enumerate(sizes):
             sizes[k] = check_count(n, "nn.MLP", f"nouts[{k}]")
         check_parameters([self.nin, *sizes], "nn.MLP")
-        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real):
+        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0.0 <= dropout < 1.0:
             raise ValueError(f"nn.MLP: dropout must be a number in [0, 1), got {type(dropout).__name__} ({dropout!r:.80})")
         self.nouts = sizes
         self.activation = check_activation(activation, "nn.MLP")

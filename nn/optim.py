@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Union
 
 from autograd import Value
+from autograd.value import is_finite
 
 Schedule = Callable[[int], float]
 LearningRate = Union[float, Schedule]
@@ -34,7 +35,7 @@ LearningRate = Union[float, Schedule]
 def linear_decay(start: float, end: float, steps: int) -> Schedule:
     """A schedule going linearly from ``start`` at step 0 towards ``end`` at step ``steps``."""
     for name, v in (("start", start), ("end", end)):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not is_finite(v) or v <= 0:
             raise ValueError(f"nn.optim.linear_decay: {name} must be a finite number > 0, got {v!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"nn.optim.linear_decay: steps must be a positive int, got {steps!r}")
@@ -67,7 +68,7 @@ class Optimizer:
         self.lr  # noqa: B018 - a schedule's first rate is checked now, before any step
 
     def _check_lr(self, lr: object) -> float:
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not is_finite(lr) or lr <= 0:
             raise ValueError(f"{self._name}: lr must be a finite number > 0, got {lr!r}")
         return float(lr)
 
@@ -167,7 +168,7 @@ class Adam(Optimizer):
 
 
 def _check_nonneg(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not is_finite(x) or x < 0:
         raise ValueError(f"{where} must be a finite number >= 0, got {x!r}")
     return float(x)
 

@@ -34,6 +34,7 @@ from typing import Any, Union
 
 import autograd
 from autograd import Value, no_grad
+from autograd.value import is_finite
 
 from . import losses
 from .dropout import Dropout
@@ -111,7 +112,7 @@ def predict(model: Callable, X: Sequence) -> list:
 
 
 def _rows(X: Any, where: str, nin: int | None = None) -> list[list[float]]:
-    if isinstance(X, (str, bytes, Value)) or not hasattr(X, "__len__"):
+    if isinstance(X, (str, bytes, bytearray, Value)) or not hasattr(X, "__len__"):
         raise TypeError(f"{where}: X must be a list of input rows, got {type(X).__name__}")
     rows = []
     for i, row in enumerate(X):
@@ -121,8 +122,8 @@ def _rows(X: Any, where: str, nin: int | None = None) -> list[list[float]]:
         for j, x in enumerate(row):
             if isinstance(x, bool) or not isinstance(x, numbers.Real):
                 raise TypeError(f"{where}: X[{i}][{j}] must be a number, got {type(x).__name__} ({x!r})")
-            if not math.isfinite(float(x)):
-                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {float(x)!r}")
+            if not is_finite(x):
+                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {x!r:.40}")
             out.append(float(x))
         if nin is not None and len(out) != nin:
             raise ValueError(f"{where}: X[{i}] has {len(out)} values but the model takes {nin} inputs")
@@ -134,14 +135,14 @@ def _data(X: Any, y: Any, where: str, nin: int | None) -> tuple[list[list[float]
     rows = _rows(X, where, nin)
     if not rows:
         raise ValueError(f"{where}: X is empty")
-    if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
+    if isinstance(y, (str, bytes, bytearray)) or not hasattr(y, "__len__"):
         raise TypeError(f"{where}: y must be a list of targets, got {type(y).__name__}")
     targets = []
     for i, t in enumerate(y):
         if isinstance(t, bool) or not isinstance(t, numbers.Real):
             raise TypeError(f"{where}: y[{i}] must be a number, got {type(t).__name__} ({t!r})")
-        if not math.isfinite(float(t)):
-            raise ValueError(f"{where}: y[{i}] must be finite, got {float(t)!r}")
+        if not is_finite(t):
+            raise ValueError(f"{where}: y[{i}] must be finite, got {t!r:.40}")
         targets.append(float(t))
     if len(targets) != len(rows):
         raise ValueError(f"{where}: X has {len(rows)} rows but y has {len(targets)} targets")
@@ -204,7 +205,7 @@ def fit(
     patience = _optional_count(early_stopping, f"{where}: early_stopping")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"{where}: seed must be an int, got {type(seed).__name__} ({seed!r})")
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not math.isfinite(float(l2)) or l2 < 0:
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not is_finite(l2) or l2 < 0:
         raise ValueError(f"{where}: l2 must be a finite number >= 0, got {l2!r}")
     if not isinstance(progress, bool):
         raise TypeError(f"{where}: progress must be a bool, got {type(progress).__name__}")
