@@ -146,6 +146,8 @@ def main(argv: list[str]) -> int:
         print(f"[dev] unknown command {argv[0]!r}; the commands are: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     extras, cmd = COMMANDS[argv[0]]
+    if argv[0] == "test" and (os.environ.get("CI") == "true" or os.environ.get("BLAMEGRAD_TORCH") == "1"):
+        extras += ",torch"  # the fuzzing suite's PyTorch oracle: CI only (a large download)
     ensure_venv()
     ensure_installed(extras)
     ensure_dot()

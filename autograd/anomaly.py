@@ -29,6 +29,7 @@ import weakref
 from types import FrameType
 
 from .modes import state
+from .ops import chain
 from .value import Constant, Value
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -129,8 +130,28 @@ def check_contribution(node: Value, index: int, local: float, upstream: float, c
     )
 
 
+def check_accumulated(node: Value, index: int, contribution: float, total: float) -> None:
+    """Raise if input ``index``'s grad became NaN or inf by adding a finite ``contribution``.
+
+    Each contribution can be finite while their sum overflows (``a * 1e308 + a * 1e308``).
+    """
+    if math.isfinite(total) or not math.isfinite(contribution):
+        return
+    parent = node._edges[2 * index]
+    kind = "nan" if math.isnan(total) else "an infinite value"
+    raise FloatingPointError(
+        f"backward of {node.op}: the grad of input {index} ({_name(parent)}) became {kind} ({total!r}) "
+        f"when this node added its finite contribution {contribution!r} (the grads it sums overflow);"
+        f"\n{_describe(node)}"
+    )
+
+
 def check_backward(node: Value) -> None:
-    """After ``node`` pushed its grad, raise at the first parent whose contribution is not finite."""
+    """After ``node`` pushed its grad, raise at the first parent whose contribution is not finite,
+    or whose grad the contributions summed to overflowed."""
     g = node.grad
-    for index, local in enumerate(node._edges[1::2]):
-        check_contribution(node, index, local, g, local * g)
+    edges = node._edges
+    for index, local in enumerate(edges[1::2]):
+        contribution = chain(local, g)
+        check_contribution(node, index, local, g, contribution)
+        check_accumulated(node, index, contribution, edges[2 * index].grad)

@@ -23,9 +23,11 @@ import weakref
 from collections.abc import Sequence
 
 from . import anomaly
+from .functions import _terms
 from .functions import sum as vsum
 from .graph import interior_order, topological_order
 from .modes import enable_grad, state
+from .ops import chain
 from .value import LearnerOp, Value, to_float
 
 _last_root: weakref.ref[Value] | None = None
@@ -60,20 +62,25 @@ def backward(root: Value, seed: float = 1.0) -> None:
         anomaly.check_seed(root, seed)
     for node in reversed(order):
         edges = node._edges
+        g = node.grad
         # edges = (parent_0, local_0, parent_1, local_1, ...): one chain-rule step per edge.
         # Two- and one-input nodes (most of them) are unpacked directly; that is just speed.
+        # For a finite g, local * g is ops.chain's answer; an inf or nan g (g - g is then nan)
+        # takes ops.chain itself, where a zero local passes 0 instead of 0 * inf = nan.
         n = len(edges)
         try:  # free until it raises (Python 3.11+): the closure check costs nothing per node
-            if n == 4:
+            if g - g:  # 0.0 (false) for a finite g, nan (true) for inf or nan
+                it = iter(edges)
+                for parent, local in zip(it, it):
+                    parent.grad += chain(local, g)
+            elif n == 4:
                 x, local_x, y, local_y = edges
-                g = node.grad
                 x.grad += local_x * g
                 y.grad += local_y * g
             elif n == 2:
                 x, local_x = edges
-                x.grad += local_x * node.grad
+                x.grad += local_x * g
             else:
-                g = node.grad
                 it = iter(edges)
                 for parent, local in zip(it, it):
                     parent.grad += local * g
@@ -146,9 +153,7 @@ def grad(
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__} ({output!r})")
-    if isinstance(inputs, Value):
-        inputs = [inputs]
-    inputs = list(inputs)
+    inputs = [inputs] if isinstance(inputs, Value) else _terms(inputs, "grad", "inputs", of="Values")
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__} ({x!r})")
@@ -179,11 +184,12 @@ def _grad_floats(output: Value, inputs: list[Value], seed: float) -> list[float]
             continue
         for i in range(0, len(edges), 2):
             parent, local = edges[i], edges[i + 1]
-            contribution = local * g
+            contribution = chain(local, g)
+            key = id(parent)
+            acc[key] = total = acc.get(key, 0.0) + contribution
             if check:
                 anomaly.check_contribution(node, i // 2, local, g, contribution)
-            key = id(parent)
-            acc[key] = acc.get(key, 0.0) + contribution
+                anomaly.check_accumulated(node, i // 2, contribution, total)
     return [acc.get(id(x), 0.0) for x in inputs]
 
 
@@ -208,8 +214,16 @@ def _grad_graph(output: Value, inputs: list[Value], seed: float) -> list[Value]:
                 f"graph from. Use the engine's own op (for example v.tanh()) or create_graph=False."
             )
         parents = node._edges[0::2]
-        locals_ = fn.local(node, *parents, *fn.params)
+        try:
+            locals_ = fn.local(node, *parents, *fn.params)
+        except (ArithmeticError, ValueError):
+            # The rule cannot run on Values here because a derivative is infinite (x ** 0.5 at
+            # 0): the float locals stored on the node (inf) are used as constants, as backward does.
+            locals_ = node._edges[1::2]
+        finite = math.isfinite(g.data)
         for parent, local in zip(parents, locals_):
+            if float(local) == 0.0 and (not finite or isinstance(local, float)):
+                continue  # ops.chain's rule: a zero local passes nothing, even times inf or nan
             contribution = g if (isinstance(local, float) and local == 1.0) else local * g
             pending.setdefault(id(parent), []).append(contribution)
     return [done[id(x)] if id(x) in done else Value(0.0) for x in inputs]

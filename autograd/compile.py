@@ -30,6 +30,7 @@ def forward_backward(args, seed):
     # v2 = mul(x0, p0): d/dx = y, d/dy = x
     g_x0 = p0 * g_v2
     g_p0 = x0 * g_v2
+    if nonfinite((g_x0, g_p0,)): return None  # rerun eagerly
     leaf0.grad += g_p0
     return v3, (g_x0,)
 
@@ -50,7 +51,10 @@ What a trace records, and what it does not:
   If your function branches on values (``if x.data > 0``), ``check(*args)`` compares a fresh
   eager trace with the compiled one and raises :class:`TraceMismatch` when the graph changed.
 - A domain error during a replay (``log`` of a negative number...) reruns the call eagerly, so
-  you get the engine's own error message; nothing is half-updated. Only what the output
+  you get the engine's own error message; nothing is half-updated. A gradient that comes out
+  nan or inf reruns the call eagerly too, so the engine's rules for them hold (a zero local
+  derivative passes 0 even times an infinite grad; ``1/y`` for a subnormal ``y`` still gives a
+  finite product): compiled and eager results are the same, bit for bit. Only what the output
   depends on is replayed: a failing op whose result the output never uses does not raise. So does any call inside
   :func:`autograd.detect_anomaly`.
 """
@@ -146,9 +150,12 @@ class Compiled:
         if state.anomaly:
             return self._eager(args, seed)
         try:
-            out, grads = program.forward_backward(flat, seed)
+            result = program.forward_backward(flat, seed)
         except (ArithmeticError, ValueError):
             return self._eager(args, seed)
+        if result is None:  # a nan or inf gradient: eager's rules decide it (see the module docs)
+            return self._eager(args, seed)
+        out, grads = result
         for value, g in zip(values, grads):
             if value is not None:
                 value.grad += g
@@ -267,11 +274,13 @@ def _describe(signature: tuple, i: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # A program: one trace turned into Python source and compiled.
 
+_ARG_LOCALS = 256
+"""Up to this many arguments, each is a local of the generated code (``x0``); more stay in ``x``."""
 _NAMES = re.compile(r"\b(x|y|out|k)\b")
 _ATOM = re.compile(r"^(\(-[\w.]+\)|[\w.]+)$")  # a name or a literal
 _GLOBALS = {
     "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
-    "sigmoid": ops._sigmoid, "inf": math.inf,
+    "sigmoid": ops._sigmoid, "inf": math.inf, "sum": builtins.sum, "nonfinite": lambda gs: not math.isfinite(builtins.sum(gs)),
 }
 
 
@@ -330,6 +339,7 @@ class _Program:
                 )
         self.signature = tuple(_signature(order))
         self.n_args = len(arg_leaves)
+        self._n_flat = len(arg_leaves)
         self._write(fn, out, order, arg_leaves, wants_grad, constants)
         del out, order, constants, fresh_args  # the trace's graph is freed before compiling its code
         self.forward_backward: Callable[[list[float], float], tuple[float, tuple]] = _build(
@@ -342,6 +352,10 @@ class _Program:
         constants: list,
     ) -> None:
         is_arg = {leaf: i for i, leaf in enumerate(arg_leaves)}
+        # Past a few hundred arguments, a local per argument makes CPython's compiler slow (it is
+        # superlinear in the number of locals): the arguments stay in their list, x[i], and their
+        # gradients go to a list g_x; a sum over arguments only is then a loop, not a line per term.
+        many = len(arg_leaves) > _ARG_LOCALS
         is_constant = set(constants)
         shown = node_names(order)  # each node's name in every view (autograd.names), for the comments
         self.names: dict[str, str] = {}
@@ -354,7 +368,7 @@ class _Program:
         forward: list[str] = []
         for k, node in enumerate(order):
             if node in is_arg:
-                names[node] = f"x{is_arg[node]}"
+                names[node] = f"x[{is_arg[node]}]" if many else f"x{is_arg[node]}"
                 needs_grad[node] = wants_grad[is_arg[node]]
             elif node.is_leaf and node in is_constant and _literal(node.data) is not None:
                 names[node] = _literal(node.data)  # type: ignore[assignment]
@@ -389,20 +403,34 @@ class _Program:
             else:
                 formula = ", ".join(f"d/d{'xy'[i]} = {d}" for i, d in enumerate(fn_.derivative))  # type: ignore[union-attr]
             backward.append(f"# {names[node]} = {fn_.name}({args}): {formula}")  # type: ignore[union-attr]
-            locals_ = self._local_expressions(node, names, scope, backward)
             g = f"g_{names[node]}"
+            if many and fn_ is ops.SUM and all(p in is_arg for p in parents):
+                key = f"idx_{names[node]}"  # the terms' argument positions, in order
+                backward.append(f"for i in {key}: g_x[i] += {g}")
+                has_grad.update(parents)
+                continue
+            locals_ = self._local_expressions(node, names, scope, backward)
             for parent, local in zip(parents, locals_):
-                if not needs_grad[parent]:
+                if not needs_grad[parent] or local == "0.0":  # a zero local passes nothing (ops.chain)
                     continue
                 target = f"g_{names[parent]}"
                 op = "+=" if parent in has_grad else "="
                 has_grad.add(parent)
                 backward.append(f"{target} {op} {_times(local, g)}")
+        # A nan or inf gradient may differ from eager's (ops.chain: a zero local passes 0, not
+        # 0 * inf; a Quotient local divides): the call is then rerun eagerly, before any .grad changes.
+        reached = [] if many else [f"g_{names[a]}" for a in arg_leaves if a in has_grad]
+        reached += [f"g_{name}" for name, leaf in captured.items() if leaf in has_grad]
+        if reached or many:
+            listed = f"({', '.join(reached)},)" if reached else "()"
+            backward.append(f"if nonfinite({listed}){' or nonfinite(g_x)' if many else ''}: return None  # rerun eagerly")
         for name, leaf in captured.items():
             if leaf in has_grad:
                 backward.append(f"leaf{name[1:]}.grad += g_{name}")
         arg_grads = [f"g_{names[a]}" if a in has_grad else "0.0" for a in arg_leaves]
         returned = f"({', '.join(arg_grads)},)" if arg_grads else "()"
+        if many:
+            returned = "tuple(g_x)"
 
         n_const = sum(1 for n in order if n.is_leaf and n in is_constant)
         header = (
@@ -415,11 +443,15 @@ class _Program:
             if not (node.is_leaf and node in is_constant):
                 self.names[name] = shown[id(node)]
         unpack = [f"[{', '.join(f'x{i}' for i in range(len(arg_leaves)))}] = args"] if arg_leaves else []
-        for i in range(0, len(arg_leaves), 8):  # what each argument is called in the other views
-            unpack.append("# " + ", ".join(
-                f"x{j} is {shown[id(arg_leaves[j])]!r}" if id(arg_leaves[j]) in shown else f"x{j} is unused"
-                for j in range(i, min(i + 8, len(arg_leaves)))
-            ))
+        if many:
+            unpack = ["x = args"]
+            backward.insert(1, f"g_x = [0.0] * {len(arg_leaves)}")
+        else:
+            for i in range(0, len(arg_leaves), 8):  # what each argument is called in the other views
+                unpack.append("# " + ", ".join(
+                    f"x{j} is {shown[id(arg_leaves[j])]!r}" if id(arg_leaves[j]) in shown else f"x{j} is unused"
+                    for j in range(i, min(i + 8, len(arg_leaves)))
+                ))
         body = unpack + forward
         self.source = (
             header
@@ -449,12 +481,22 @@ class _Program:
         op = node._fn
         assert op is not None
         inputs = [names[p] for p in node.parents]
+        # sum and dot call the builtin sum on a flat tuple, as ops.SUM and ops.dot_forward do: the
+        # same additions in the same order (bit for bit), and no `x0 + x1 + ...` chain, which
+        # CPython's compiler cannot nest past a few thousand terms.
         if op is ops.SUM:
-            return " + ".join(inputs)
+            if inputs and all(name.startswith("x[") for name in inputs):  # arguments only: a loop
+                key = f"idx_{names[node]}"
+                scope[key] = indices = tuple(int(name[2:-1]) for name in inputs)
+                if indices == tuple(range(len(indices))) and len(indices) == self._n_flat:
+                    return "sum(x, 0.0)"
+                return f"sum([x[i] for i in {key}], 0.0)"
+            return f"sum(({', '.join(inputs)},), 0.0)"
         if op is ops.DOT:
             n = len(inputs) - len(inputs) % 2
             terms = [f"{inputs[i]} * {inputs[i + 1]}" for i in range(0, n, 2)]
-            return " + ".join(([inputs[-1]] if n < len(inputs) else []) + terms)  # bias first, as ops._dot
+            bias = inputs[-1] if n < len(inputs) else "0.0"  # the start of the sum, as ops._dot
+            return f"sum(({''.join(t + ', ' for t in terms)}), {bias})"
         template = _template(op)
         if template is None:
             params = [_literal(p) or f"float({str(p)!r})" for p in op.params]
@@ -473,6 +515,8 @@ class _Program:
             n = len(inputs) - len(inputs) % 2
             partners = [inputs[i ^ 1] for i in range(n)]
             return partners + ["1.0"] * (len(inputs) - n)
+        if op is ops.POW and op.params[0] == 0.0:
+            return ["0.0"]  # x ** 0 is constant: its local is 0 even at nan or 0 (ops._pow_local)
         template = _template(op)
         if template is None:
             name = f"l_{names[node]}"

@@ -28,11 +28,23 @@ if TYPE_CHECKING:
     from .value import Operand
 
 
+def _terms(values: object, where: str, what: str = "values", of: str = "Values or numbers") -> list:
+    """``values`` as a list; ``TypeError`` naming ``where`` for a non-iterable, a Value, str or bytes.
+
+    (A str or bytes is iterable, but its characters are not numbers: ``sum(b"12")`` is refused.)
+    """
+    if isinstance(values, (Value, str, bytes, bytearray, memoryview)):
+        raise TypeError(f"{where}: {what} must be an iterable of {of}, got {type(values).__name__} ({values!r:.80})")
+    try:
+        items = iter(values)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"{where}: {what} must be an iterable of {of}, got {type(values).__name__} ({values!r:.80})") from None
+    return list(items)
+
+
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the name users expect
     """One node adding all ``values`` (d/dx_i = 1). An empty sum is a leaf ``Value(0.0)``."""
-    if isinstance(values, Value):
-        raise TypeError("sum: expected an iterable of Values or numbers, got a single Value")
-    terms = list(values)
+    terms = _terms(values, "sum")
     if not terms:
         return Value(0.0)
     return _nary(ops.SUM, terms)
@@ -43,8 +55,8 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | N
 
     Its parents are ``(w_0, x_0, w_1, x_1, ..., bias)``; numbers among them become constant leaves.
     """
-    ws: list[Any] = weights if type(weights) is list else list(weights)
-    xs: list[Any] = inputs if type(inputs) is list else list(inputs)
+    ws: list[Any] = weights if type(weights) is list else _terms(weights, "dot", "weights")
+    xs: list[Any] = inputs if type(inputs) is list else _terms(inputs, "dot", "inputs")
     n = len(ws)
     if n != len(xs):
         raise ValueError(f"dot: got {n} weights but {len(xs)} inputs")
@@ -65,7 +77,7 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | N
 
 def mean(values: Iterable[Operand]) -> Value:
     """The average of ``values``: one sum node divided by their count."""
-    terms = list(values)
+    terms = _terms(values, "mean")
     if not terms:
         raise ValueError("mean: got no values")
     return sum(terms) / len(terms)

@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from .backward import grad
+from .functions import _terms
 from .graph import topological_order
 from .value import LearnerOp, Value, to_float
 
@@ -40,6 +41,7 @@ def gradcheck(
     """
     if not callable(fn):
         raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__} ({fn!r})")
+    inputs = _terms(inputs, "gradcheck", "inputs")
     point = [x.data if isinstance(x, Value) else to_float(x, f"gradcheck: inputs[{i}]") for i, x in enumerate(inputs)]
     if not point:
         raise ValueError("gradcheck: inputs is empty")

@@ -9,7 +9,10 @@ floats (an ordinary backward pass stores the results on the node) and on ``Value
 (``grad(..., create_graph=True)`` builds a differentiable graph of the derivative). A local that
 is piecewise constant (relu, abs) is returned as a plain float either way.
 
-The engine, not the op, applies the chain rule: ``input.grad += local * out.grad``.
+The engine, not the op, applies the chain rule: ``input.grad += local * out.grad``, through
+:func:`chain`, the one place that says what one edge contributes (a zero local passes nothing,
+even times an infinite or nan grad). A local too large for a float (``1/y`` for a subnormal ``y``)
+is kept as a :class:`Quotient`, so its product with the upstream grad is still right.
 
 Adding an op is one stanza here plus a one-line ``Value`` method; the tests pick it up from
 :data:`OPS`.
@@ -137,6 +140,66 @@ def _pow(x: Any, k: Any) -> Any:
         return -INF if (x < 0 and odd) else INF
 
 
+def chain(local: Any, grad: Any) -> Any:
+    """What one edge adds to its input's grad: ``local * grad``, but 0 when ``local`` is 0.
+
+    In floats ``0 * inf`` is nan, so one infinite grad (``sqrt`` at 0) would poison every input
+    below it, even inputs the output does not depend on there (relu below 0, ``x ** 0``, a factor
+    times 0). A zero local passes no blame: the input gets 0, as PyTorch gives for relu and pow.
+    Every backward path (``backward``, the stepper, ``grad``) uses this rule; ``backward`` inlines
+    it for finite grads, where ``local * grad`` is already the answer.
+
+    >>> chain(0.0, math.inf), chain(2.0, math.inf), chain(0.0, 3.0)
+    (0.0, inf, 0.0)
+    """
+    product = local * grad
+    if product != product and local == 0.0:  # nan from 0 * inf or 0 * nan
+        return 0.0
+    return product
+
+
+class Quotient(float):
+    """A local derivative ``num / den`` that overflows a float (``1/y`` for a subnormal ``y``).
+
+    It reads as the overflowed quotient (``inf``, as the float rule gives), but the chain rule
+    multiplies it by dividing: ``Quotient(1.0, 1e-310) * 1e-300`` is ``1e-300 / 1e-310 = 1e10``,
+    the true product, where ``inf * 1e-300`` would be ``inf``. Only ``div`` and ``log`` make one,
+    and only when the quotient overflows; every other local is a plain float.
+
+    >>> q = Quotient(1.0, 1e-310)
+    >>> q, float(q), q * 1e-300 == 1e-300 / 1e-310
+    (Quotient(1.0, 1e-310), inf, True)
+    """
+
+    __slots__ = ("num", "den")
+    num: float
+    den: float
+
+    def __new__(cls, num: float, den: float) -> Quotient:
+        with_sign = math.copysign(INF, num) * math.copysign(1.0, den)
+        self = super().__new__(cls, with_sign)
+        self.num, self.den = num, den
+        return self
+
+    def __mul__(self, grad: Any) -> Any:  # local * grad, computed as num * (grad / den)
+        if isinstance(grad, float):
+            return self.num * (grad / self.den)
+        return float(self) * grad
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return f"Quotient({self.num!r}, {self.den!r})"
+
+
+def _over(num: Any, den: Any) -> Any:
+    """``num / den`` for a local derivative; a :class:`Quotient` where finite inputs overflow."""
+    q = num / den
+    if type(q) is float and q - q != 0.0 and math.isinf(q) and math.isfinite(num) and den != 0.0:
+        return Quotient(num, den)
+    return q
+
+
 def _sign(x: Any) -> float:
     x = float(x)
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
@@ -174,6 +237,7 @@ NEG = Op("neg", "-", 1, lambda x: -x, lambda out, x: (-1.0,), ("-1",), (ANY,), c
 
 
 # out = x / y;  d/dx = 1/y, d/dy = -x/y^2 = -out/y.  y == 0 raises ZeroDivisionError.
+# (For a subnormal y, 1/y overflows: the local is then a Quotient, so local * grad = grad / y.)
 def _div(x: float, y: float) -> float:
     if y == 0.0:
         raise ZeroDivisionError(f"div: division by zero ({_fmt(x)} / {_fmt(y)})")
@@ -181,7 +245,7 @@ def _div(x: float, y: float) -> float:
 
 
 DIV = Op(
-    "div", "/", 2, _div, lambda out, x, y: (1.0 / y, -out / y), ("1/y", "-out/y"), (ANY, NONZERO),
+    "div", "/", 2, _div, lambda out, x, y: (_over(1.0, y), _over(-out, y)), ("1/y", "-out/y"), (ANY, NONZERO),
     code=("x / y", "1.0 / y", "-out / y"),
 )
 
@@ -252,14 +316,14 @@ def _exp(x: float) -> float:
 EXP = Op("exp", "exp", 1, _exp, lambda out, x: (out,), ("out",), (ANY,), code=("exp(x)", "out"))
 
 
-# out = ln x;  d/dx = 1/x.  x <= 0 raises ValueError.
+# out = ln x;  d/dx = 1/x (a Quotient where that overflows).  x <= 0 raises ValueError.
 def _ln(x: float) -> float:
     if x <= 0.0:
         raise ValueError(f"log: input must be > 0, got {_fmt(x)}")
     return math.log(x)
 
 
-LOG = Op("log", "log", 1, _ln, lambda out, x: (1.0 / x,), ("1/x",), (POSITIVE,), code=("log(x)", "1.0 / x"))
+LOG = Op("log", "log", 1, _ln, lambda out, x: (_over(1.0, x),), ("1/x",), (POSITIVE,), code=("log(x)", "1.0 / x"))
 
 
 # out = sqrt(x);  d/dx = 1/(2 sqrt x) = 0.5/out, inf at 0.  x < 0 raises ValueError.

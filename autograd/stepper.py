@@ -49,6 +49,7 @@ from .backward import remember_root
 from .graph import topological_order
 from .modes import state
 from .names import node_names
+from .ops import chain
 from .value import LearnerOp, Value, to_float
 
 if TYPE_CHECKING:
@@ -264,6 +265,14 @@ def _push(node: Value) -> tuple[float, ...]:
     g = node.grad
     if edges[1] is None:  # a learner's closure node: it does its own chain rule
         return _push_closure(node, state.anomaly)
+    if g - g:  # an inf or nan grad: ops.chain's rule, a zero local passes 0 (as backward does)
+        record = [g]
+        for i in range(0, len(edges), 2):
+            parent = edges[i]
+            old = parent.grad
+            record.append(old)
+            parent.grad = old + chain(edges[i + 1], g)
+        return tuple(record)
     if len(edges) == 4:  # most nodes: two inputs (a reused input, a * a, reads its first update)
         x, local_x, y, local_y = edges
         old_x = x.grad
@@ -323,7 +332,7 @@ def _make_step(
     inputs = []
     for j in range(len(record) - 1):
         local = edges[2 * j + 1]
-        contribution = local * g
+        contribution = chain(local, g)  # backward's rule: local * g, 0 for a zero local
         inputs.append(InputStep(edges[2 * j], j, local, contribution, record[j + 1] + contribution))
     return Step(index, total, node, g, tuple(inputs), names)
 

@@ -25,6 +25,7 @@ The maths of every op lives in :mod:`autograd.ops`; the methods here are one-lin
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
@@ -48,11 +49,28 @@ def to_float(x: object, where: str) -> float:
     """``x`` as a float if it is a real number (int, float, numpy scalar); else ``TypeError``."""
     if type(x) is float:
         return x  # type: ignore[return-value]
-    if type(x) is int:
-        return float(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, bool) and type(x).__name__ not in ("bool_", "bool"):
-        return float(x)
+    try:
+        if type(x) is int:
+            return float(x)
+        if isinstance(x, numbers.Real) and not isinstance(x, bool) and type(x).__name__ not in ("bool_", "bool"):
+            return float(x)
+    except OverflowError:
+        raise OverflowError(f"{where}: {_too_big(x)} is too large for a float (max about 1.8e308)") from None
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} ({x!r})")
+
+
+def is_finite(x: object) -> bool:
+    """``math.isfinite(x)``, but False (not OverflowError) for an int too large for a float."""
+    try:
+        return math.isfinite(x)  # type: ignore[arg-type]
+    except OverflowError:
+        return False
+
+
+def _too_big(x: object) -> str:
+    """A huge number for a message: its type and size, not its 400 digits."""
+    text = str(x)
+    return f"{type(x).__name__} {text[:12]}... ({len(text)} digits)" if len(text) > 40 else f"{type(x).__name__} {text}"
 
 
 class LearnerOp(ops.Op):
@@ -103,12 +121,11 @@ class Value:
     """A scalar that remembers how it was computed, so gradients can flow back to its inputs."""
 
     # __dict__: a learner may keep their own state on a value (EurekaLabs' AdamW sets p.m, p.v).
-    __slots__ = ("data", "grad", "label", "_fn", "_edges", "_scope", "__dict__", "__weakref__")
+    __slots__ = ("data", "grad", "_label", "_fn", "_edges", "_scope", "__dict__", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected ops: np.float64(2) * v is a Value
 
     data: float
     grad: float
-    label: str
 
     def __init__(self, data: float, _children: Iterable[Value] | str = (), _op: str = "", label: str = "") -> None:
         """micrograd's signature; ``Value(2.0, "x")`` (a str second argument) is still the label."""
@@ -118,7 +135,7 @@ class Value:
             _children, label = (), _children
         self.data = to_float(data, "Value")
         self.grad = 0.0
-        self.label = _check_label(label)
+        self._label = _check_label(label)
         self._scope = state.scope
         self._fn: ops.Op | None = None
         self._edges: tuple = ()
@@ -131,6 +148,15 @@ class Value:
                 self._edges = _closure_edges(kids)
 
     # -- what a learner inspects --------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """The name drawings and messages use; a str, checked when set (``v.label = "loss"``)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = _check_label(label)
 
     @property
     def op(self) -> str:
@@ -364,7 +390,7 @@ def _constant(data: float) -> Value:
     leaf = _new(Constant)
     leaf.data = data
     leaf.grad = 0.0
-    leaf.label = ""
+    leaf._label = ""
     leaf._fn = None
     leaf._edges = ()
     leaf._scope = state.scope
@@ -384,7 +410,7 @@ def _operand(op: ops.Op, x: object) -> Value:
     if type(x) is float:
         return _constant(x)  # type: ignore[arg-type]
     if type(x) is int:
-        return _constant(float(x))  # type: ignore[arg-type]
+        return _constant(to_float(x, f"{op.name}: operand"))  # to_float names op for a huge int
     if isinstance(x, _REJECTED):
         raise TypeError(f"{op.name}: operand must be a Value or a real number, got {type(x).__name__} ({x!r})")
     if not isinstance(x, numbers.Real):
@@ -414,7 +440,7 @@ def _binary(op: ops.Op, x: Operand, y: Operand) -> Value:
     out = _new(Value)
     out.data = data = op.forward(a, b)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = op
@@ -437,7 +463,7 @@ def _unary(op: ops.Op, x: Operand) -> Value:
     out = _new(Value)
     out.data = data = op.forward(a, *params) if params else op.forward(a)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = op
@@ -464,7 +490,7 @@ def _nary(op: ops.Op, inputs: Sequence[Operand]) -> Value:
     out = _new(Value)
     out.data = data = op.forward(*datas, *params)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = op
@@ -489,7 +515,7 @@ def _dot(ws: list[Value], xs: list[Value], wd: list[float], xd: list[float], b: 
     out = _new(Value)
     out.data = ops.dot_forward(wd, xd, 0.0 if b is None else b.data)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out._scope = state.scope
     if state.grad_enabled:
         out._fn = ops.DOT

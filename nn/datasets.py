@@ -30,6 +30,8 @@ import math
 import numbers
 import random
 
+from autograd.value import is_finite
+
 from .init import Rng, make_rng
 
 Dataset = tuple[list[list[float]], list]
@@ -42,7 +44,7 @@ def _count(n: object, where: str, least: int = 1, what: str = "n") -> int:
 
 
 def _scale(x: object, where: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(float(x)) or float(x) < 0:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not is_finite(x) or float(x) < 0:
         raise ValueError(f"nn.datasets.{where}: {what} must be a finite number >= 0, got {x!r}")
     return float(x)
 
@@ -171,7 +173,7 @@ def line(n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float 
     """``n`` points x in [-1, 1] with y = slope * x + intercept + Gaussian noise."""
     n, noise, rng = _count(n, "line"), _scale(noise, "line", "noise"), _rng(seed, "line")
     for name, v in (("slope", slope), ("intercept", intercept)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not is_finite(v):
             raise ValueError(f"nn.datasets.line: {name} must be a finite number, got {v!r}")
     xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
     return [[x] for x in xs], [float(slope) * x + float(intercept) + rng.gauss(0.0, noise) for x in xs]
@@ -186,8 +188,11 @@ def sine(n: int = 50, noise: float = 0.1, seed: Rng = 0) -> Dataset:
 
 def split(X: list, y: list, fraction: float = 0.2, seed: Rng = 0) -> tuple[Dataset, Dataset]:
     """Shuffle and split into ``(train, validation)``, ``fraction`` of the points going to validation."""
-    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0.0 < float(fraction) < 1.0:
+    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0.0 < fraction < 1.0:
         raise ValueError(f"nn.datasets.split: fraction must be in (0, 1), got {fraction!r}")
+    for name, data in (("X", X), ("y", y)):
+        if isinstance(data, (str, bytes, bytearray)) or not hasattr(data, "__iter__"):
+            raise TypeError(f"nn.datasets.split: {name} must be a list, got {type(data).__name__} ({data!r:.80})")
     X, y = list(X), list(y)
     if len(X) != len(y) or len(X) < 2:
         raise ValueError(f"nn.datasets.split: need at least 2 points and as many labels, got {len(X)} points and {len(y)} labels")

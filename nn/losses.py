@@ -25,15 +25,17 @@ targets are numbers; lists, tuples and numpy arrays are all accepted.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import autograd
 from autograd import Value
+from autograd.value import is_finite, to_float
 
 
 def _values(xs: Any, where: str, what: str) -> list:
-    if isinstance(xs, (Value, int, float)) or not hasattr(xs, "__len__") or isinstance(xs, (str, bytes)):
+    if isinstance(xs, (Value, int, float)) or not hasattr(xs, "__len__") or isinstance(xs, (str, bytes, bytearray)):
         raise TypeError(f"{where}: {what} must be a sequence, got {type(xs).__name__} ({xs!r})")
     out = xs if isinstance(xs, list) else list(xs)
     if not out:
@@ -48,9 +50,12 @@ def _targets(ts: Any, n: int, where: str, unit: bool = False) -> list[float]:
         raise ValueError(f"{where}: got {n} predictions but {len(ts)} targets")
     out = []
     for i, t in enumerate(ts):
-        if isinstance(t, (bool, str)) or not isinstance(t, (int, float)) and not hasattr(t, "__float__"):
-            raise TypeError(f"{where}: targets[{i}] must be a number, got {type(t).__name__} ({t!r})")
-        f = float(t)
+        # Real numbers only, as the engine takes them: no bool (numpy's either), no complex.
+        if not isinstance(t, Value) and (
+            isinstance(t, bool) or not isinstance(t, numbers.Real) or type(t).__name__ == "bool_"
+        ):
+            raise TypeError(f"{where}: targets[{i}] must be a real number, got {type(t).__name__} ({t!r:.80})")
+        f = t.data if isinstance(t, Value) else to_float(t, f"{where}: targets[{i}]")
         if not math.isfinite(f):
             raise ValueError(f"{where}: targets[{i}] must be finite, got {f!r}")
         if unit and not 0.0 <= f <= 1.0:
@@ -159,7 +164,7 @@ def cross_entropy(logits: Sequence, targets: Sequence) -> Value:
 def l2(parameters: Sequence, alpha: float = 1.0) -> Value:
     """alpha * sum(p^2): one dot node of the parameters with themselves, times alpha."""
     ps = _values(parameters, "nn.losses.l2", "parameters")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not math.isfinite(alpha) or alpha < 0:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not is_finite(alpha) or alpha < 0:
         raise ValueError(f"nn.losses.l2: alpha must be a finite number >= 0, got {alpha!r}")
     return autograd.dot(ps, ps) * float(alpha)
 

@@ -21,25 +21,50 @@ same path as the parameter names, so a drawing can group a neuron's nodes in one
 
 from __future__ import annotations
 
+import numbers
 import random
+from builtins import sum as builtins_sum
 from collections.abc import Sequence
 
 import autograd
 from autograd import Value
 from autograd.names import name_parameters
+from autograd.value import to_float
 
 from .dropout import Dropout
 from .init import Rng, check_activation, check_init, first_weights, make_rng
 from .module import Module
 
 
+MAX_PARAMETERS = 10_000_000
+"""The most parameters a model may have (each is a Value of about 100 bytes: 1 GB). Sizes are
+checked against it before anything is allocated, so ``nn.Layer(2, 10**400)`` fails at once."""
+
+
 def check_count(n: object, where: str, what: str) -> int:
-    """``n`` if it is a positive int (not a bool), else an error naming ``where`` and the value."""
+    """``n`` if it is a positive int (not a bool) up to MAX_PARAMETERS, else an error naming ``where``."""
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError(f"{where}: {what} must be a positive int, got {type(n).__name__} ({n!r})")
     if n < 1:
         raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
-    return n
+    if n > MAX_PARAMETERS:
+        raise ValueError(f"{where}: {what} is {_size(n)}, more than the limit of {MAX_PARAMETERS:,} (nn.mlp.MAX_PARAMETERS)")
+    return int(n)
+
+
+def check_parameters(sizes: Sequence[int], where: str) -> None:
+    """Refuse layer sizes whose weights and biases would pass MAX_PARAMETERS (before allocating)."""
+    count = builtins_sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{where}: these sizes make {_size(count)} parameters, more than the limit of {MAX_PARAMETERS:,} "
+            "(nn.mlp.MAX_PARAMETERS)"
+        )
+
+
+def _size(n: int) -> str:
+    text = str(n)
+    return f"{text[:6]}... ({len(text)} digits)" if len(text) > 20 else f"{n:,}"
 
 
 def as_inputs(x: object, nin: int, where: str) -> list[Value]:
@@ -47,14 +72,14 @@ def as_inputs(x: object, nin: int, where: str) -> list[Value]:
 
     Numbers become constant leaves once here, so every neuron of a layer shares the same inputs.
     """
-    if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
+    if isinstance(x, (Value, str, bytes, bytearray)) or not hasattr(x, "__len__"):
         raise TypeError(f"{where}: expected a sequence of {nin} inputs, got {type(x).__name__} ({x!r})")
     xs = x if isinstance(x, list) else list(x)  # type: ignore[call-overload]
     if len(xs) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(xs)}")
     if all(type(v) is Value for v in xs):
         return xs
-    return [v if isinstance(v, Value) else Value(v) for v in xs]
+    return [v if isinstance(v, Value) else Value(to_float(v, f"{where}: x[{i}]")) for i, v in enumerate(xs)]
 
 
 _ACT = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
@@ -66,6 +91,7 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: str = "relu", rng: Rng = None, init: str = "fan_in") -> None:
         super().__init__()
         self.nin = check_count(nin, "nn.Neuron", "nin")
+        check_parameters([self.nin, 1], "nn.Neuron")
         self.activation = check_activation(activation, "nn.Neuron")
         r = make_rng(rng, "nn.Neuron")
         w, b = first_weights(r, check_init(init, "nn.Neuron"), self.activation, self.nin)
@@ -95,6 +121,7 @@ class Layer(Module):
         super().__init__()
         self.nin = check_count(nin, "nn.Layer", "nin")
         self.nout = check_count(nout, "nn.Layer", "nout")
+        check_parameters([self.nin, self.nout], "nn.Layer")
         self.activation = check_activation(activation, "nn.Layer")
         init = check_init(init, "nn.Layer")
         r = make_rng(rng, "nn.Layer")
@@ -138,13 +165,16 @@ class MLP(Module):
         super().__init__()
         self.nin = check_count(nin, "nn.MLP", "nin")
         self.init = check_init(init, "nn.MLP")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) and not hasattr(nouts, "tolist"):
+        if isinstance(nouts, (str, bytes, bytearray)) or not isinstance(nouts, Sequence) and not hasattr(nouts, "tolist"):
             raise TypeError(f"nn.MLP: nouts must be a non-empty list of positive ints, got {type(nouts).__name__} ({nouts!r})")
         sizes = list(nouts.tolist() if hasattr(nouts, "tolist") else nouts)
         if not sizes:
             raise ValueError(f"nn.MLP: nouts must be a non-empty list, got {nouts!r}")
         for k, n in enumerate(sizes):
-            check_count(n, "nn.MLP", f"nouts[{k}]")
+            sizes[k] = check_count(n, "nn.MLP", f"nouts[{k}]")
+        check_parameters([self.nin, *sizes], "nn.MLP")
+        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0.0 <= dropout < 1.0:
+            raise ValueError(f"nn.MLP: dropout must be a number in [0, 1), got {type(dropout).__name__} ({dropout!r:.80})")
         self.nouts = sizes
         self.activation = check_activation(activation, "nn.MLP")
         self.output_activation = check_activation(output_activation, "nn.MLP")

@@ -23,10 +23,12 @@ learning rate for that step. :func:`linear_decay` gives micrograd's demo schedul
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Union
 
 from autograd import Value
+from autograd.value import is_finite
 
 Schedule = Callable[[int], float]
 LearningRate = Union[float, Schedule]
@@ -35,7 +37,7 @@ LearningRate = Union[float, Schedule]
 def linear_decay(start: float, end: float, steps: int) -> Schedule:
     """A schedule going linearly from ``start`` at step 0 towards ``end`` at step ``steps``."""
     for name, v in (("start", start), ("end", end)):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not is_finite(v) or v <= 0:
             raise ValueError(f"nn.optim.linear_decay: {name} must be a finite number > 0, got {v!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"nn.optim.linear_decay: steps must be a positive int, got {steps!r}")
@@ -55,6 +57,8 @@ class Optimizer:
             raise TypeError(f"{name}: params must be a list of Values (model.parameters()), got a single Value")
         if callable(getattr(params, "parameters", None)):  # SGD(model): the lecture passes the list
             raise TypeError(f"{name}: got the model {type(params).__name__} itself; pass model.parameters()")
+        if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__"):
+            raise TypeError(f"{name}: params must be a list of Values (model.parameters()), got {type(params).__name__} ({params!r:.80})")
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{name}: params is empty")
@@ -68,7 +72,7 @@ class Optimizer:
         self.lr  # noqa: B018 - a schedule's first rate is checked now, before any step
 
     def _check_lr(self, lr: object) -> float:
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not is_finite(lr) or lr <= 0:
             raise ValueError(f"{self._name}: lr must be a finite number > 0, got {lr!r}")
         return float(lr)
 
@@ -90,10 +94,27 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its ``.grad``; the schedule advances by one step."""
+        """Update every parameter once from its ``.grad``; the schedule advances by one step.
+
+        The rate and every grad and weight are checked first: on an error nothing has changed
+        (no parameter, no running average, not ``steps``).
+        """
         lr = self.lr  # checked before any parameter changes
+        for i, p in enumerate(self.params):
+            if type(p.grad) is not float or type(p.data) is not float:
+                self._check_number(p, i)
         self._update(lr)
         self.steps += 1
+
+    def _check_number(self, p: Value, i: int) -> None:
+        """Turn an int grad or weight into a float; anything else is an error naming the parameter."""
+        for attr in ("grad", "data"):
+            x = getattr(p, attr)
+            if isinstance(x, bool) or not isinstance(x, numbers.Real):
+                raise TypeError(
+                    f"{self._name}.step: params[{i}].{attr} must be a number, got {type(x).__name__} ({x!r:.80}); "
+                    "nothing was updated"
+                )
 
     def _update(self, lr: float) -> None:
         raise NotImplementedError
@@ -133,6 +154,8 @@ class Adam(Optimizer):
             raise ValueError(f"nn.optim.Adam: betas must be a pair of numbers in [0, 1), got {betas!r}")
         self.betas = (_check_fraction(betas[0], "nn.optim.Adam: betas[0]"), _check_fraction(betas[1], "nn.optim.Adam: betas[1]"))
         self.eps = _check_nonneg(eps, "nn.optim.Adam: eps")
+        if self.eps == 0.0:  # sqrt(v) is 0 for a parameter whose grads have all been 0
+            raise ValueError(f"nn.optim.Adam: eps must be > 0 (it keeps the step finite where v is 0), got {eps!r}")
         self.weight_decay = _check_nonneg(weight_decay, "nn.optim.Adam: weight_decay")
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
@@ -185,7 +208,7 @@ class AdamW(Adam):
 
 
 def _check_nonneg(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not is_finite(x) or x < 0:
         raise ValueError(f"{where} must be a finite number >= 0, got {x!r}")
     return float(x)
 

@@ -26,16 +26,22 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from typing import Any
 
+from . import mlp
 from .mlp import MLP, Layer, Neuron
 from .module import Module
 
 FORMAT = "blamegrad"
 VERSION = 1
-MAX_PARAMETERS = 10_000_000
+MAX_PARAMETERS = mlp.MAX_PARAMETERS
 """Files describing bigger models are refused (a corrupt size must not eat all memory)."""
+
+
+MAX_FILE_BYTES = 1 << 30
+"""Files larger than this (1 GiB) are refused before they are read (10^7 weights take ~600 MB)."""
 
 
 class LoadError(ValueError):
@@ -58,6 +64,7 @@ def architecture(model: Module) -> dict[str, Any]:
 
 def save(model: Module, path: str | os.PathLike) -> None:
     """Write ``model`` to ``path`` as JSON (atomically: a failed write leaves any old file intact)."""
+    check_path(path, "nn.save")
     arch = architecture(model)
     weights = {}
     for name, p in model.named_parameters():
@@ -91,14 +98,14 @@ def _mode_for(target: str) -> int:
 
 def load(path: str | os.PathLike) -> Module:
     """A new model built from the architecture and weights in ``path``; ``LoadError`` if invalid."""
-    model, _ = _read(path)
+    model, _ = _read(check_path(path, "nn.load"))
     return model
 
 
 def load_into(model: Module, path: str | os.PathLike) -> None:
     """Copy the weights in ``path`` into ``model``, which must have the same architecture."""
     want = architecture(model)
-    loaded, arch = _read(path)
+    loaded, arch = _read(check_path(path, f"{type(model).__name__}.load"))
     if arch != want:
         raise LoadError(f"nn.load: {path}: the file holds {_describe(arch)} but the model is {_describe(want)}")
     for p, q in zip(model.parameters(), loaded.parameters()):
@@ -118,13 +125,43 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a finite number")
 
 
+def check_path(path: object, where: str) -> str | os.PathLike:
+    """``path`` if it is a str or ``os.PathLike``; an int (a file descriptor), bytes... are refused."""
+    if isinstance(path, (str, os.PathLike)):
+        return path
+    raise TypeError(
+        f"{where}: path must be a str or os.PathLike (a file name), got {type(path).__name__} ({path!r:.80})"
+    )
+
+
+def _read_bytes(path: str | os.PathLike) -> bytes:
+    """The file's bytes; a FIFO, device or directory, or a file over MAX_FILE_BYTES, is a LoadError.
+
+    It is opened without blocking (a FIFO with no writer would otherwise wait for ever), then
+    checked to be a regular file (a symlink is followed to what it points to).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise _fail(path, "not a regular file (a FIFO, device or directory?); model files are plain files")
+    with os.fdopen(fd, "rb") as f:
+        if info.st_size > MAX_FILE_BYTES:
+            raise _fail(path, f"the file has {info.st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,} (nn.serialize.MAX_FILE_BYTES)")
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:  # it grew while we read it
+        raise _fail(path, f"the file has more than {MAX_FILE_BYTES:,} bytes (nn.serialize.MAX_FILE_BYTES)")
+    return raw
+
+
 def _read(path: str | os.PathLike) -> tuple[Module, dict[str, Any]]:
-    with open(path, "rb") as f:
-        raw = f.read()
+    raw = _read_bytes(path)
     try:
         doc = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
         raise _fail(path, f"not a valid model file (truncated or corrupt JSON?): {error}") from None
+    except RecursionError:  # JSON nested a thousand deep: no model file looks like that
+        raise _fail(path, "not a valid model file: JSON nested too deeply") from None
     if not isinstance(doc, dict):
         raise _fail(path, f"expected a JSON object at the top, got {type(doc).__name__}")
     for key in ("format", "version", "architecture", "weights"):
@@ -153,6 +190,10 @@ def _read(path: str | os.PathLike) -> tuple[Module, dict[str, Any]]:
         w = weights[name]
         if type(w) not in (int, float):
             raise _fail(path, f"weight {name!r} must be a number, got {type(w).__name__} ({w!r})")
+        try:
+            float(w)
+        except OverflowError:  # a 400-digit integer
+            raise _fail(path, f"weight {name!r} is an integer too large for a float ({len(str(w))} digits)") from None
         if not math.isfinite(w):
             raise _fail(path, f"weight {name!r} must be finite, got {float(w)!r}")
         values.append(float(w))
@@ -172,7 +213,7 @@ def _check_architecture(path: object, arch: dict[str, Any]) -> dict[str, Any]:
     kind = arch.get("type")
     if "type" not in arch:
         raise _fail(path, f"the architecture has no 'type' key (one of {', '.join(_FIELDS)})")
-    if kind not in _FIELDS:
+    if not isinstance(kind, str) or kind not in _FIELDS:
         raise _fail(path, f"unknown architecture type {kind!r} (known: {', '.join(_FIELDS)})")
     missing = sorted(_FIELDS[kind] - set(arch))
     if missing:

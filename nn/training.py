@@ -39,6 +39,7 @@ from typing import Any, Union
 
 import autograd
 from autograd import Value, no_grad
+from autograd.value import is_finite
 
 from . import losses
 from .batched import BatchedLoss
@@ -117,7 +118,7 @@ def predict(model: Callable, X: Sequence) -> list:
 
 
 def _rows(X: Any, where: str, nin: int | None = None) -> list[list[float]]:
-    if isinstance(X, (str, bytes, Value)) or not hasattr(X, "__len__"):
+    if isinstance(X, (str, bytes, bytearray, Value)) or not hasattr(X, "__len__"):
         raise TypeError(f"{where}: X must be a list of input rows, got {type(X).__name__}")
     rows = []
     for i, row in enumerate(X):
@@ -127,8 +128,8 @@ def _rows(X: Any, where: str, nin: int | None = None) -> list[list[float]]:
         for j, x in enumerate(row):
             if isinstance(x, bool) or not isinstance(x, numbers.Real):
                 raise TypeError(f"{where}: X[{i}][{j}] must be a number, got {type(x).__name__} ({x!r})")
-            if not math.isfinite(float(x)):
-                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {float(x)!r}")
+            if not is_finite(x):
+                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {x!r:.40}")
             out.append(float(x))
         if nin is not None and len(out) != nin:
             raise ValueError(f"{where}: X[{i}] has {len(out)} values but the model takes {nin} inputs")
@@ -140,14 +141,14 @@ def _data(X: Any, y: Any, where: str, nin: int | None) -> tuple[list[list[float]
     rows = _rows(X, where, nin)
     if not rows:
         raise ValueError(f"{where}: X is empty")
-    if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
+    if isinstance(y, (str, bytes, bytearray)) or not hasattr(y, "__len__"):
         raise TypeError(f"{where}: y must be a list of targets, got {type(y).__name__}")
     targets = []
     for i, t in enumerate(y):
         if isinstance(t, bool) or not isinstance(t, numbers.Real):
             raise TypeError(f"{where}: y[{i}] must be a number, got {type(t).__name__} ({t!r})")
-        if not math.isfinite(float(t)):
-            raise ValueError(f"{where}: y[{i}] must be finite, got {float(t)!r}")
+        if not is_finite(t):
+            raise ValueError(f"{where}: y[{i}] must be finite, got {t!r:.40}")
         targets.append(float(t))
     if len(targets) != len(rows):
         raise ValueError(f"{where}: X has {len(rows)} rows but y has {len(targets)} targets")
@@ -253,6 +254,11 @@ def fit(
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"{where}: model must be a callable nn.Module, got {type(model).__name__}")
     loss_fn = loss_function(loss, where)
+    if accuracy is not None and (isinstance(accuracy, bool) or not callable(accuracy)):
+        raise TypeError(
+            f"{where}: accuracy must be a function (predictions, targets) -> float or None, "
+            f"got {type(accuracy).__name__} ({accuracy!r:.80})"
+        )
     acc_fn = accuracy if accuracy is not None else ACCURACY.get(loss_fn)
     epochs_ = _optional_count(epochs, f"{where}: epochs")
     if epochs_ is None:
@@ -261,7 +267,7 @@ def fit(
     patience = _optional_count(early_stopping, f"{where}: early_stopping")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"{where}: seed must be an int, got {type(seed).__name__} ({seed!r})")
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not math.isfinite(float(l2)) or l2 < 0:
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not is_finite(l2) or l2 < 0:
         raise ValueError(f"{where}: l2 must be a finite number >= 0, got {l2!r}")
     if not isinstance(progress, bool):
         raise TypeError(f"{where}: progress must be a bool, got {type(progress).__name__}")
@@ -286,7 +292,9 @@ def fit(
 
     # A dry run: every prediction and target through the loss, no graph, no weight changes.
     for rows, targets in [(Xs, ys)] + ([val] if val else []):
-        _loss_value(model, loss_fn, rows, targets)
+        preds = _loss_value(model, loss_fn, rows, targets)[1]
+        if acc_fn is not None:
+            acc_fn(preds, targets)  # a broken accuracy function fails now, before any weight changes
 
     replay: bool | BatchedLoss = BatchedLoss(model, loss_fn, ys) if compile == "batched" else bool(compile)
     return _train(

@@ -28,6 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: builds graphs of a million nodes")
     config.addinivalue_line("markers", "needs_browser: drives a headless chromium with playwright")
     config.addinivalue_line("markers", "venvs: builds throwaway virtual environments with pip (runs in CI too)")
+    config.addinivalue_line("markers", "scale: fuzzing's scale cases (seconds each): CI only, or BLAMEGRAD_SCALE=1")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -39,6 +40,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         skips["needs_browser"] = (
             "needs chromium (apt-get install chromium) and playwright (pip install blamegrad[test])"
         )
+    if os.environ.get("HYPOTHESIS_PROFILE") != "ci" and os.environ.get("BLAMEGRAD_SCALE") != "1":
+        skips["scale"] = "a scale case: runs in CI (HYPOTHESIS_PROFILE=ci) or with BLAMEGRAD_SCALE=1"
     for item in items:
         for marker, reason in skips.items():
             if marker in item.keywords:

@@ -105,7 +105,7 @@ def test_numpy_inputs_are_accepted() -> None:
         (lambda: losses.cross_entropy([[Value(1.0), Value(2.0)]], [2]), ValueError, "class index in 0..1, got 2.0"),
         (lambda: losses.cross_entropy([[Value(1.0)]], [0]), ValueError, "at least 2"),
         (lambda: losses.l2([Value(1.0)], alpha=-1), ValueError, "alpha must be a finite number >= 0"),
-        (lambda: losses.mse([Value(1.0)], ["a"]), TypeError, "targets[0] must be a number, got str"),
+        (lambda: losses.mse([Value(1.0)], ["a"]), TypeError, "targets[0] must be a real number, got str"),
     ],
 )
 def test_errors_name_the_loss_and_value(call, error, message: str) -> None:

@@ -473,7 +473,7 @@ def animate(loss: Value, path: str | os.PathLike[str] | None = None, *, seed: fl
     page = None
     if path is not None:
         if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"animate: path must be a str or path-like ending in .html, got {path!r}")
+            raise TypeError(f"animate: path must be a str or os.PathLike ending in .html, got {type(path).__name__} ({path!r:.80})")
         page = Path(path)
         if page.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"animate: path must end in .html, got {str(path)!r}")

@@ -77,8 +77,10 @@ def draw(
         raise TypeError(f"draw: root must be a Value, got {type(root).__name__} ({root!r})")
     if loss is not None and not isinstance(loss, Value):
         raise TypeError(f"draw: loss must be the Value backward() ran on, or None; got {type(loss).__name__} ({loss!r})")
-    if rankdir not in RANKDIRS:
+    if not isinstance(rankdir, str) or rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if not isinstance(blame, bool):
+        raise TypeError(f"draw: blame must be True or False, got {type(blame).__name__} ({blame!r:.80})")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
     if node_attrs is not None and not callable(node_attrs):
@@ -182,7 +184,7 @@ def _guard_size(root: Value, max_nodes: int) -> None:
 
 
 def _check_collapse(collapse: Collapse) -> None:
-    if collapse is None or collapse in COLLAPSE_NAMES:
+    if collapse is None or isinstance(collapse, str) and collapse in COLLAPSE_NAMES:
         return
     if isinstance(collapse, int) and not isinstance(collapse, bool) and collapse >= 1:
         return
