@@ -139,10 +139,11 @@ def check_accumulated(node: Value, index: int, contribution: float, total: float
         return
     parent = node._edges[2 * index]
     kind = "nan" if math.isnan(total) else "an infinite value"
+    names = _names(node)
     raise FloatingPointError(
-        f"backward of {node.op}: the grad of input {index} ({_name(parent)}) became {kind} ({total!r}) "
+        f"backward of {node.op}: the grad of input {index} ({_name(parent, names)}) became {kind} ({total!r}) "
         f"when this node added its finite contribution {contribution!r} (the grads it sums overflow);"
-        f"\n{_describe(node)}"
+        f"\n{_describe(node, names)}"
     )
 
 

@@ -509,9 +509,14 @@ class Stepper:
     def _forward(self) -> None:
         """Take the next step (there is one): nothing changes if anomaly mode finds a bad number."""
         node = self._nodes[len(self._records)]
+        record = _push(node)
         if state.anomaly and node._edges[1] is not None:  # a closure node is checked as it runs
-            anomaly.check_backward(node)  # reads only the node's grad and locals: check first
-        self._records.append(_push(node))
+            try:  # each contribution, and each input's new sum (finite parts can overflow together)
+                anomaly.check_backward(node)
+            except FloatingPointError:
+                _undo(node, record)  # nothing changes when anomaly mode finds a bad number
+                raise
+        self._records.append(record)
 
     def _backward(self) -> None:
         """Undo the last step; undoing the first also undoes the reset and the seed."""

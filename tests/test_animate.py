@@ -280,7 +280,7 @@ def test_animate_errors(tmp_path: Path) -> None:
         animate(Value(1.0), tmp_path / "a.html")
     with pytest.raises(TypeError, match="animate: expected a Value, got int"):
         animate(3, tmp_path / "a.html")  # type: ignore[call-overload]
-    with pytest.raises(TypeError, match="animate: path must be a str or path-like"):
+    with pytest.raises(TypeError, match="animate: path must be a str or os.PathLike"):
         animate(neuron(), 3)  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="animate: height must be an int of at least 200"):
         animate(neuron(), height=50)

@@ -104,7 +104,13 @@ TABLE = [
     ("Stepper", lambda h: autograd.Stepper(Value(1.0), h), NUMBER),
     ("backward_steps", lambda h: autograd.backward_steps(h), VALUE),
     ("animate", lambda h: autograd.animate(h, "x.html"), VALUE),
-    ("animate", lambda h: autograd.animate(Value(1.0) * 2.0, h), PATH),
+    ("animate", lambda h: autograd.animate(Value(1.0) * 2.0, h), [p for p in PATH if p is not None]),  # None: inline
+    ("sketch", lambda h: autograd.sketch(h), VALUE),
+    # a huge width or limit is harmless (nothing is allocated by it); None is each one's default
+    ("sketch", lambda h: autograd.sketch(Value(1.0) * 2.0, width=h), [x for x in COUNT if x is not None and not _is(x, 10**400)]),
+    ("sketch", lambda h: autograd.sketch(Value(1.0) * 2.0, max_nodes=h), [x for x in COUNT if not _is(x, 10**400)]),
+    ("sketch", lambda h: autograd.sketch(Value(1.0) * 2.0, color=h), [x for x in FLAG if x is not None]),
+    ("sketch", lambda h: autograd.sketch(Value(1.0) * 2.0, collapse=h), [x for x in OPTION if x is not None and not _is(x, 5)]),
     ("nn.MLP", lambda h: nn.MLP(h, [1]), COUNT),
     ("nn.MLP", lambda h: nn.MLP(2, h), ITERABLE),
     ("nn.MLP", lambda h: nn.MLP(2, [h]), COUNT),
