@@ -135,6 +135,7 @@ def _cancels(v: Value) -> bool:
 @example(([-1.0, 0.0, 9007199254740994.0], [("neg", (0,), None), ("dot", (0, 2, 0, 0, 2), None)]))
 @example(([-1.0], [("relu", (0,), None), ("sqrt", (1,), None)]))  # issue 14, item 1
 @example(([1e-300, 1e-310], [("div", (0, 1), None), ("mul", (2, 0), None)]))  # item 2
+@example(([1.401298464324817e-45], [("div", (0, 0), None), ("neg", (0,), None), ("add", (2, 1), None)]))
 @example(([-5.398461084321214e-303, 1.0, 0.0], [("div", (1, 0), None), ("neg", (0,), None), ("exp", (3,), None)]))
 def test_values_and_gradients_agree_with_pytorch(program) -> None:
     inputs, steps = program
@@ -152,9 +153,17 @@ def test_values_and_gradients_agree_with_pytorch(program) -> None:
     has_quotient = any(isinstance(local, ops.Quotient) for v in pool for local in v.local_grads)
     met_infinite = any(not math.isfinite(v.grad) for v in pool[len(xs):])
     scale = max((abs(v.grad) for v in pool if math.isfinite(v.grad)), default=0.0)
-    scale = max([scale] + [abs(p.data * v.grad) for v in pool for p in v.parents if math.isfinite(p.data * v.grad)])
+    # the largest contribution one edge adds: grads summed from big contributions that cancel carry
+    # the order of the additions (PyTorch's differs) in their last bits, relative to that size
+    contributions = [abs(ops.chain(local, v.grad)) for v in pool for local in v.local_grads]
+    scale = max([scale] + [c for c in contributions if math.isfinite(c)])
+    # Near the float limit, whether a sum overflows depends on the order of its additions
+    # (PyTorch's differs): there only finite results are compared.
+    huge = any(c > 1e300 for c in contributions + [abs(v.data) for v in pool] if math.isfinite(c))
     for x, tg in zip(xs, tgrads):
         theirs = 0.0 if tg is None else tg.item()
+        if huge and not (math.isfinite(theirs) and math.isfinite(x.grad)):
+            continue
         if math.isnan(theirs) and not math.isnan(x.grad):
             # the documented zero-local rule, or a Quotient where PyTorch's -x/y^2 met inf * 0
             assert met_infinite or has_quotient, (x.grad, theirs)
