@@ -201,8 +201,7 @@ def _layout(run: _Run, draw_options: dict[str, Any]) -> ET.Element:
     from .render import to_bytes
 
     stepper = run.stepper
-    names = stepper.names
-    g = draw(stepper.root, node_attrs=lambda v: {} if v.label else {"xlabel": names[id(v)]}, **draw_options)
+    g = draw(stepper.root, **draw_options)  # every box already shows its name (autograd.names)
     g.graph_attr.setdefault("ranksep", RANKSEP)
     # The edge labels are the blame each step sends: as big as the boxes' text (draw's are smaller).
     g.edge_attr["fontsize"] = g.node_attr.get("fontsize", "11")
