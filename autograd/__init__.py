@@ -15,6 +15,7 @@ order and fills each node's ``.grad``. Every op's maths is one stanza in :mod:`a
 from __future__ import annotations
 
 import os as _os
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
 
 from .name_clash import warn_if_mixed as _warn_if_mixed

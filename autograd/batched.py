@@ -45,7 +45,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops
-from .compile import _ATOM, _call, _fill, _literal, _name, _template, _times
+from .compile import _call, _fill, _literal, _name, _template, _times
 from .graph import topological_order
 from .modes import enable_grad, state
 from .value import Value, to_float

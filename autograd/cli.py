@@ -261,7 +261,7 @@ def build(text: str, bound: dict[str, float]) -> tuple[Value, dict[str, Value]]:
         while stack:
             node, ready = stack.pop()
             if isinstance(node, ast.Constant):
-                results[id(node)] = float(node.value)
+                results[id(node)] = float(node.value)  # type: ignore[arg-type]
                 continue
             if isinstance(node, ast.Name):
                 results[id(node)] = leaves[node.id]
@@ -271,7 +271,7 @@ def build(text: str, bound: dict[str, float]) -> tuple[Value, dict[str, Value]]:
                 if isinstance(node, ast.BinOp)  # type: ignore[attr-defined]
                 else [node.operand]
                 if isinstance(node, ast.UnaryOp)  # type: ignore[attr-defined]
-                else [node.args[0]]
+                else [node.args[0]]  # type: ignore[attr-defined]
             )  # type: ignore[attr-defined]
             if not ready:
                 stack.append((node, True))

@@ -80,7 +80,7 @@ class TraceMismatch(RuntimeError):
     """Raised by :meth:`Compiled.check` when the function now builds a different graph."""
 
 
-def compile(fn: Callable[..., Value], batched: bool = False) -> Any:  # noqa: A001 - the name users expect
+def compile(fn: Callable[..., Any], batched: bool = False) -> Any:  # noqa: A001 - the name users expect
     """Trace ``fn`` (on first call) and replay it as generated straight-line Python.
 
     ``batched=True``: ``fn`` is written for one example and replayed over whole batches as numpy
@@ -585,8 +585,8 @@ def _pieces(lines: list[str]) -> tuple[str, list[str]]:
         if target.strip() and "." not in target:
             assigned.update(_IDENTIFIER.findall(target.rstrip("+-*/ ")))
     chunks = [range(i, min(i + _PIECE, len(body))) for i in range(0, len(body), _PIECE)]
-    used = [set() for _ in chunks]  # the locals each piece reads (an augmented target is read too)
-    wrote = [set() for _ in chunks]
+    used: list[set[str]] = [set() for _ in chunks]  # the locals each piece reads (an augmented target is read too)
+    wrote: list[set[str]] = [set() for _ in chunks]
     for c, rows in enumerate(chunks):
         for i in rows:
             line = code(i)

@@ -17,6 +17,7 @@ builds a chain of additions, as micrograd does).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
 if TYPE_CHECKING:
     from typing import Any

@@ -81,7 +81,8 @@ def constant_text(x: float) -> str:
 def node_names(order: Sequence[Value]) -> dict[int, str]:
     """``id(node) -> name`` for every node of a topological order, by the rules in the module doc."""
     taken = {v.label for v in order if v.label}
-    params = _parameter_names.data if _parameter_names else None  # weakref -> name; parameters are leaves
+    # WeakKeyDictionary's own dict, weakref -> name (looked up by weakref: one dict lookup a leaf)
+    params = _parameter_names.data if _parameter_names else None  # type: ignore[attr-defined]
     names: dict[int, str] = {}
     numbers: dict[float, str] = {}  # one string per constant value, however many nodes hold it
     count = 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import operator
 from functools import lru_cache
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
 if TYPE_CHECKING:
     from typing import Any, Callable, Sequence

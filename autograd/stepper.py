@@ -599,7 +599,7 @@ class Stepper:
     def __iter__(self) -> Iterator[Step]:
         """The remaining steps, taken one by one as you iterate."""
         while step := self.next():
-            yield step
+            yield step  # type: ignore[misc]
 
     def show(self, **draw_options: Any) -> graphviz.Digraph | Sketch:
         """The graph mid-way: the current node marked, done and waiting nodes told apart.

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time (import time); checkers read it as True
 
 from . import ops
@@ -132,7 +133,7 @@ class Value:
         if isinstance(_children, str):  # never a valid child list, so unambiguous: the old form
             if _op or label:
                 raise TypeError(f"Value: a str second argument is the label; got also _op={_op!r} label={label!r}")
-            _children, label = (), _children
+            _children, label = (), _children  # type: ignore[assignment]
         self.data = to_float(data, "Value")
         self.grad = 0.0
         self._label = _check_label(label)

@@ -35,7 +35,6 @@ from .dropout import Dropout
 from .init import Rng, check_activation, check_init, first_weights, make_rng
 from .module import Module
 
-
 MAX_PARAMETERS = 10_000_000
 """The most parameters a model may have (each is a Value of about 100 bytes: 1 GB). Sizes are
 checked against it before anything is allocated, so ``nn.Layer(2, 10**400)`` fails at once."""
@@ -175,12 +174,12 @@ class MLP(Module):
         check_parameters([self.nin, *sizes], "nn.MLP")
         if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0.0 <= dropout < 1.0:
             raise ValueError(f"nn.MLP: dropout must be a number in [0, 1), got {type(dropout).__name__} ({dropout!r:.80})")
-        self.nouts = sizes
-        self.activation = check_activation(activation, "nn.MLP")
-        self.output_activation = check_activation(output_activation, "nn.MLP")
+        self.nouts: list[int] = sizes
+        self.activation: str = check_activation(activation, "nn.MLP")
+        self.output_activation: str = check_activation(output_activation, "nn.MLP")
         r = make_rng(rng, "nn.MLP")
-        self.dropout = Dropout(dropout, rng=random.Random(r.random())) if dropout else None
-        self.layers = []
+        self.dropout: Dropout | None = Dropout(dropout, rng=random.Random(r.random())) if dropout else None
+        self.layers: list[Layer] = []
         fan_in = [self.nin, *sizes]
         for i, nout in enumerate(sizes):
             act = self.output_activation if i == len(sizes) - 1 else self.activation

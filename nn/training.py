@@ -207,7 +207,7 @@ def step(
     """
     loss_fn = loss_function(loss, "nn.training.step")
     preds = [model(x) for x in rows]
-    data_loss = loss_fn(preds, targets)
+    data_loss = loss_fn(preds, targets)  # type: ignore[arg-type]
     if not isinstance(data_loss, Value):
         raise TypeError(f"nn.training.step: the loss must return a Value, got {type(data_loss).__name__} ({data_loss!r})")
     objective = data_loss + losses.l2(list(params) if params is not None else optimizer.params, l2) if l2 else data_loss

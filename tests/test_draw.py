@@ -19,8 +19,8 @@ from svg_helpers import lightness, parse
 import autograd
 import nn
 from autograd import Value, draw, draw_dot, scope
-from autograd.viz.render import to_bytes
 from autograd.testing import expressions
+from autograd.viz.render import to_bytes
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from autograd import Value, grad, ops
 from autograd import sum as vsum
-from autograd.value import apply
 from autograd.testing import expressions
+from autograd.value import apply
 
 torch = pytest.importorskip("torch")
 

@@ -14,7 +14,7 @@ import math
 import pytest
 
 import autograd
-from autograd import GradcheckError, Stepper, Value, explain, gradcheck, grad
+from autograd import GradcheckError, Stepper, Value, explain, grad, gradcheck
 
 
 def my_exp(x: Value) -> Value:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-import autograd
 import nn
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -33,10 +33,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from .colors import blame_color, text_color
-from .dotlabels import num
 from ..stepper import Step, Stepper, describe, number
 from ..value import Value
+from .colors import blame_color, text_color
+from .dotlabels import num
 
 if TYPE_CHECKING:
     from .player import Player, Reel

@@ -35,11 +35,11 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix, text_color
-from .dotlabels import Html, attributes, html_text, num, quoted_text
 from ..graph import topological_order
 from ..names import node_names
 from ..value import Value, _not_recorded
+from .colors import NEGATIVE, POSITIVE, ZERO, blame_color, mix, text_color
+from .dotlabels import Html, attributes, html_text, num, quoted_text
 
 if TYPE_CHECKING:
     from .render import Drawing

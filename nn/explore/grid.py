@@ -34,7 +34,7 @@ def forwards(model: MLP) -> list[Callable[..., float]]:
     """One compiled forward per output of ``model`` (``compile`` replays a single Value)."""
     if model.nout == 1:
         return [autograd.compile(lambda x: model(x))]
-    return [autograd.compile(lambda x, k=k: model(x)[k]) for k in range(model.nout)]
+    return [autograd.compile(lambda x, k=k: model(x)[k]) for k in range(model.nout)]  # type: ignore[index]
 
 
 def evaluate(fns: list[Callable[..., float]], rows: list[list[float]]) -> list:

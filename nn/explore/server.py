@@ -101,7 +101,7 @@ class Guard:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, send_with_headers)  # type: ignore[arg-type]
 
 
 class Live:

@@ -32,7 +32,8 @@ from autograd import Stepper, Value, no_grad
 from .. import datasets, losses, optim
 from ..mlp import MLP
 from ..serialize import LoadError, load
-from ..training import ACCURACY, step as training_step
+from ..training import ACCURACY
+from ..training import step as training_step
 from . import replay
 from .grid import Outputs
 
@@ -499,7 +500,7 @@ class Session:
                 for _ in range(ins.position):
                     stepper.next()
                 collapse = None if ins.collapse == "none" else ins.collapse
-                dot = _compact(stepper.show(collapse=collapse, max_nodes=4000).source)
+                dot = _compact(stepper.show(collapse=collapse, max_nodes=4000).source)  # type: ignore[union-attr]
                 value = loss.data
             finally:
                 for p, g in zip(self.params, saved):
