@@ -551,6 +551,7 @@ def _build(source: str, scope: dict[str, Any], name: str, fn: Callable | None) -
         exec(builtins.compile(source, where, "exec"), scope, namespace)
         return namespace[name]
     driver, pieces = _pieces(lines)
+    scope.setdefault("_Rerun", _Rerun)
     for k, piece in enumerate(pieces):  # one at a time: the compiler holds one piece's tree at once
         exec(builtins.compile(piece, f"{where[:-1]}, piece {k}>", "exec"), scope, scope)
     exec(builtins.compile(driver, where, "exec"), scope, namespace)
@@ -611,13 +612,21 @@ def _pieces(lines: list[str]) -> tuple[str, list[str]]:
     for c, rows in enumerate(chunks):
         ins = sorted(used[c] & known)
         known |= wrote[c]
-        lines_ = [f"def _piece{c}({', '.join(ins)}):", *(body[i] for i in rows)]
+        # An early ``return None`` (a nan or inf gradient: rerun eagerly) must leave the whole
+        # function, not just its piece: the piece raises, and the driver returns None.
+        lines_ = [f"def _piece{c}({', '.join(ins)}):",
+                  *(body[i].replace(": return None", ": raise _Rerun()") for i in rows)]
         lines_.append(f"    return ({', '.join(outs[c])}{',' if len(outs[c]) == 1 else ''})")
         pieces.append("\n".join(lines_) + "\n")
         targets = f"({', '.join(outs[c])}{',' if len(outs[c]) == 1 else ''})" if outs[c] else "_"
         calls.append(f"    {targets} = _piece{c}({', '.join(ins)})")
-    driver = "\n".join([head, *calls, tail]) + "\n"
+    driver = "\n".join([head, "    try:", *("    " + call for call in calls), "    except _Rerun:",
+                        "        return None", tail]) + "\n"
     return driver, pieces
+
+
+class _Rerun(Exception):
+    """Raised inside a piece of a long compiled function to leave the whole function (see :func:`_pieces`)."""
 
 
 def _signature(order: list[Value]) -> list[tuple]:

@@ -193,3 +193,27 @@ def test_a_long_trace_is_compiled_in_pieces_with_the_same_numbers(monkeypatch: p
     assert math.isclose(w.grad, 2 * replayed, rel_tol=1e-12)  # w sums 3,000 uses: in another order
     pieces = [name for name in f._last.forward_backward.__globals__ if name.startswith("_piece")]  # type: ignore[union-attr]
     assert len(pieces) >= 6
+
+
+def test_a_nan_gradient_in_a_long_trace_reruns_eagerly_from_any_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check that sends a nan or inf gradient back to the eager engine sits in the last piece:
+    # it must leave the whole function, not just its piece.
+    import sys
+
+    monkeypatch.setattr(sys.modules["autograd.compile"], "_WHOLE", 400)
+    monkeypatch.setattr(sys.modules["autograd.compile"], "_PIECE", 200)
+
+    def chain(x: Value) -> Value:
+        y = x
+        for _ in range(300):
+            y = y + 1.0
+        return y * 2.0 + (x - x).sqrt()  # d/dx of sqrt at 0 is inf: eager's rules decide
+
+    f = compile(chain)
+    x, x2 = Value(0.0), Value(0.0)
+    assert f.backward(x) == chain(x2).data
+    pieces = [name for name in f._last.forward_backward.__globals__ if name.startswith("_piece")]  # type: ignore[union-attr]
+    assert len(pieces) >= 3
+    eager = chain(x2)
+    eager.backward()
+    assert x.grad == x2.grad or (math.isnan(x.grad) and math.isnan(x2.grad))
