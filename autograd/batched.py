@@ -45,7 +45,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ops
-from .compile import _call, _fill, _literal, _name, _template, _times
+from .compile import Traced, _call, _fill, _literal, _name, _template, _times
 from .graph import topological_order
 from .modes import enable_grad, state
 from .value import Value, to_float
@@ -65,31 +65,20 @@ def _numpy() -> Any:
     return numpy
 
 
-class Batched:
-    """A per-example function traced once and replayed over batches as numpy (see the module doc)."""
+class Batched(Traced):
+    """A per-example function traced once and replayed over batches as numpy (see the module doc).
+
+    ``source`` is the numpy code of the latest trace; ``traces`` counts the example shapes traced.
+    """
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         if not callable(fn):
             raise TypeError(f"compile: fn must be callable, got {type(fn).__name__} ({fn!r})")
         _numpy()
-        self.fn = fn
-        self._programs: dict[tuple, _Program] = {}
-        self._last: _Program | None = None
+        super().__init__(fn)
 
     def __repr__(self) -> str:
         return f"<autograd.compile(batched=True) of {_name(self.fn)}: {len(self._programs)} trace(s)>"
-
-    @property
-    def source(self) -> str:
-        """The generated numpy code of the most recent trace (trace first by calling it)."""
-        if self._last is None:
-            raise RuntimeError(f"compile: {_name(self.fn)} has not been traced yet; call it once first")
-        return self._last.source
-
-    @property
-    def traces(self) -> int:
-        """How many example structures (shapes) have been traced so far."""
-        return len(self._programs)
 
     def __call__(self, *batches: Any) -> Any:
         """``fn`` of every example, as a numpy array: shape ``(B,)``, or ``(B, k)`` for k outputs."""

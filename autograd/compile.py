@@ -97,35 +97,40 @@ def compile(fn: Callable[..., Any], batched: bool = False) -> Any:  # noqa: A001
     return Compiled(fn)
 
 
-class Compiled:
-    """A function traced once and replayed on floats; one program per argument structure."""
+class Traced:
+    """What every compiled function has: its traces, one per argument structure, and their source."""
 
-    def __init__(self, fn: Callable[..., Value]) -> None:
+    def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
-        self._programs: dict[tuple, _Program] = {}
-        self._last: _Program | None = None
+        self._programs: dict[tuple, Any] = {}
+        self._last: Any = None
 
     def __repr__(self) -> str:
         return f"<autograd.compile of {_name(self.fn)}: {len(self._programs)} trace(s)>"
 
-    @property
-    def source(self) -> str:
-        """The generated Python of the most recent trace (trace first by calling it)."""
+    def _latest(self) -> Any:
         if self._last is None:
             raise RuntimeError(f"compile: {_name(self.fn)} has not been traced yet; call it once first")
-        return self._last.source
+        return self._last
 
     @property
-    def names(self) -> dict[str, str]:
-        """Variables of :attr:`source` -> the nodes' names in every other view (:mod:`autograd.names`)."""
-        if self._last is None:
-            raise RuntimeError(f"compile: {_name(self.fn)} has not been traced yet; call it once first")
-        return dict(self._last.names)
+    def source(self) -> str:
+        """The generated code of the most recent trace (trace first by calling it)."""
+        return str(self._latest().source)
 
     @property
     def traces(self) -> int:
         """How many argument structures have been traced so far."""
         return len(self._programs)
+
+
+class Compiled(Traced):
+    """A function traced once and replayed on floats; one program per argument structure."""
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Variables of :attr:`source` -> the nodes' names in every other view (:mod:`autograd.names`)."""
+        return dict(self._latest().names)
 
     def __call__(self, *args: Any) -> float:
         """``fn(*args).data``, replayed on floats (no graph, no gradients)."""
