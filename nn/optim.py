@@ -160,15 +160,21 @@ class Adam(Optimizer):
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
+    decoupled = False
+    """AdamW: the weight decay shrinks the weight directly and never enters m and v."""
+
     def _update(self, lr: float) -> None:
         b1, b2 = self.betas
         t = self.steps + 1
         c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        decoupled, wd = self.decoupled, self.weight_decay
+        decay = lr * wd  # AdamW: the weight shrinks by lr * wd * p; Adam: wd * p joins the grad
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
+            g = p.grad if decoupled else p.grad + wd * p.data
             self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
             self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
-            p.data -= lr * (self.m[i] / c1) / (math.sqrt(self.v[i] / c2) + self.eps)
+            step = lr * (self.m[i] / c1) / (math.sqrt(self.v[i] / c2) + self.eps)
+            p.data -= decay * p.data + step if decoupled else step
 
 
 class AdamW(Adam):
@@ -195,16 +201,7 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, 0.0)
         self.weight_decay = _check_nonneg(weight_decay, "nn.optim.AdamW: weight_decay")
 
-    def _update(self, lr: float) -> None:
-        b1, b2 = self.betas
-        t = self.steps + 1
-        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
-        decay = lr * self.weight_decay
-        for i, p in enumerate(self.params):
-            g = p.grad
-            self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
-            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
-            p.data -= decay * p.data + lr * (self.m[i] / c1) / (math.sqrt(self.v[i] / c2) + self.eps)
+    decoupled = True
 
 
 def _check_nonneg(x: object, where: str) -> float:
