@@ -73,13 +73,9 @@ def point_loss(session: Any, split: str, index: int) -> Any:
 
 def test_the_explorer_in_a_browser(explorer: Any, browser: Any, tmp_path: Path) -> None:
     session = explorer.session
-    page = browser.new_page()
-    problems: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"console {m.type}: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(explorer.url)
+    from test_player import open_page  # every console error and page error, and every request
+
+    page, problems, requests = open_page(browser, explorer.url)
     page.wait_for_selector("#network svg")
     assert page.text_content("#step-count") == "0"
 
